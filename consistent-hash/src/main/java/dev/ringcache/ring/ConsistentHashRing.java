@@ -30,8 +30,13 @@ import java.util.TreeMap;
  * @param <N> the node type
  */
 public final class ConsistentHashRing<N> {
-  /** More points than this would take hundreds of megabytes; no sensible ring comes close. */
+  /**
+   * At most this many points: building them takes about 1 GB for a moment, and a lookup table of
+   * 300 MB. No sensible ring comes close.
+   */
   static final int MAX_POINTS = 1 << 24;
+  /** Weights are relative; this bound keeps every sum of them far from overflow. */
+  static final int MAX_TOTAL_WEIGHT = 1 << 30;
 
   private final Placement placement;
   private final int replicas;
@@ -56,7 +61,7 @@ public final class ConsistentHashRing<N> {
 
     TreeMap<Long, Integer> sorted = new TreeMap<>();
     placement.addPoints(ids, weights, replicas, (hash, member) -> sorted.merge(hash, member,
-        (a, b) -> ids.get(a).compareTo(ids.get(b)) <= 0 ? a : b));
+        (a, b) -> sharedPointOwner(placement, ids, a, b)));
     points = new long[sorted.size()];
     owners = new int[sorted.size()];
     int i = 0;
@@ -78,6 +83,18 @@ public final class ConsistentHashRing<N> {
       }
       buckets[b] = p;
     }
+  }
+
+  /**
+   * Which of two members a point they share goes to: for {@link Placement#DEFAULT} the one whose id
+   * sorts first, so that placement does not depend on the order of adding; for the placements that
+   * reproduce a library, the one added later, as that library's {@code TreeMap.put} does.
+   */
+  static int sharedPointOwner(Placement placement, List<String> ids, int a, int b) {
+    if (placement.laterNodeWinsSharedPoint()) {
+      return Math.max(a, b);
+    }
+    return ids.get(a).compareTo(ids.get(b)) <= 0 ? a : b;
   }
 
   /** Starts a ring; at least one node must be added before {@link Builder#build()}. */
@@ -114,7 +131,7 @@ public final class ConsistentHashRing<N> {
   /**
    * Up to {@code count} distinct nodes in clockwise order from the key's position: the owner first,
    * then the nodes that would own the key if the ones before them were removed (for {@link
-   * Placement#DEFAULT}). Fewer than {@code count} when the ring has fewer nodes.
+   * Placement#DEFAULT}). Fewer than {@code count} when the ring has fewer nodes; allocates.
    */
   public List<N> successors(String key, int count) {
     Objects.requireNonNull(key, "key");
@@ -158,11 +175,7 @@ public final class ConsistentHashRing<N> {
 
   /** A ring without the node {@code id}; this ring is unchanged. */
   public ConsistentHashRing<N> without(String id) {
-    Objects.requireNonNull(id, "id");
-    int m = ids.indexOf(id);
-    if (m < 0) {
-      throw new IllegalArgumentException("the ring has no node with id '" + id + "'; it has " + ids);
-    }
+    int m = indexOf(id);
     if (ids.size() == 1) {
       throw new IllegalArgumentException("cannot remove '" + id + "', the ring's only node");
     }
@@ -260,25 +273,18 @@ public final class ConsistentHashRing<N> {
 
   /** Whether a node has this id. */
   public boolean contains(String id) {
+    Objects.requireNonNull(id, "id");
     return ids.contains(id);
   }
 
   /** The node with this id, or an exception naming the ids the ring has. */
   public N node(String id) {
-    int m = ids.indexOf(id);
-    if (m < 0) {
-      throw new IllegalArgumentException("the ring has no node with id '" + id + "'; it has " + ids);
-    }
-    return nodes.get(m);
+    return nodes.get(indexOf(id));
   }
 
   /** The weight of the node with this id. */
   public int weight(String id) {
-    int m = ids.indexOf(id);
-    if (m < 0) {
-      throw new IllegalArgumentException("the ring has no node with id '" + id + "'; it has " + ids);
-    }
-    return weights[m];
+    return weights[indexOf(id)];
   }
 
   /** The number of distinct points on the ring. */
@@ -298,6 +304,15 @@ public final class ConsistentHashRing<N> {
       }
     }
     return s.append(']').toString();
+  }
+
+  private int indexOf(String id) {
+    Objects.requireNonNull(id, "id");
+    int m = ids.indexOf(id);
+    if (m < 0) {
+      throw new IllegalArgumentException("the ring has no node with id '" + id + "'; it has " + ids);
+    }
+    return m;
   }
 
   private int bucketOf(long hash) {
@@ -352,7 +367,7 @@ public final class ConsistentHashRing<N> {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(node, "node");
     if (id.isBlank()) {
-      throw new IllegalArgumentException("a node id must not be empty or blank");
+      throw new IllegalArgumentException("a node id must not be empty or blank, was '" + id + "'");
     }
     if (weight < 1) {
       throw new IllegalArgumentException(
@@ -362,13 +377,32 @@ public final class ConsistentHashRing<N> {
 
   private static <N> ConsistentHashRing<N> create(
       Placement placement, int replicas, List<String> ids, List<N> nodes, int[] weights) {
-    long total = 0;
-    for (int weight : weights) {
-      total += (long) replicas * weight;
+    String problem = placement.check(replicas, weights);
+    if (problem != null) {
+      throw new IllegalArgumentException(problem);
     }
-    if (total > MAX_POINTS) {
-      throw new IllegalArgumentException("the ring would have " + total + " points, more than "
-          + MAX_POINTS + "; lower the replicas (" + replicas + ") or the weights");
+    long totalWeight = 0;
+    for (int weight : weights) {
+      totalWeight += weight;
+    }
+    if (totalWeight > MAX_TOTAL_WEIGHT) {
+      throw new IllegalArgumentException("the weights add up to " + totalWeight + ", more than "
+          + MAX_TOTAL_WEIGHT + "; weights are relative: use smaller ones");
+    }
+    long total = 0;
+    for (int m = 0; m < ids.size(); m++) {
+      long points = placement.pointCount(weights, m, replicas); // < 2^62: no overflow
+      if (points == 0) {
+        throw new IllegalArgumentException("node '" + ids.get(m) + "' of weight " + weights[m]
+            + " would get no point on the ring (" + placement + ", replicas " + replicas
+            + ", total weight " + totalWeight + "); raise the replicas or its weight");
+      }
+      total += points;
+      if (total > MAX_POINTS) {
+        throw new IllegalArgumentException("the ring would have more than " + MAX_POINTS
+            + " points; lower the replicas (" + replicas + ") or the weights (" + placement
+            + " gives a node replicas x weight points)");
+      }
     }
     return new ConsistentHashRing<>(
         placement, replicas, List.copyOf(ids), List.copyOf(nodes), weights);
@@ -422,16 +456,15 @@ public final class ConsistentHashRing<N> {
       return this;
     }
 
-    /** The ring; fails if no node was added or the replicas do not suit the placement. */
+    /**
+     * The ring; fails if no node was added, if the replicas or weights do not suit the placement, or
+     * if the ring would exceed its limits (16,777,216 points; weights adding up to 2^30).
+     */
     public ConsistentHashRing<N> build() {
       if (ids.isEmpty()) {
         throw new IllegalStateException("a ring needs at least one node; add one before build()");
       }
       int r = replicas == 0 ? placement.defaultReplicas() : replicas;
-      String problem = placement.checkReplicas(r);
-      if (problem != null) {
-        throw new IllegalArgumentException(problem);
-      }
       return create(placement, r, ids, nodes, weights.stream().mapToInt(Integer::intValue).toArray());
     }
   }

@@ -11,18 +11,20 @@ import java.security.NoSuchAlgorithmException;
  */
 final class KetamaMd5 {
   // A MessageDigest is not thread-safe and costs allocations to create, so each thread keeps one,
-  // with a buffer for its output: a key lookup allocates nothing.
-  private static final ThreadLocal<Md5> MD5 = ThreadLocal.withInitial(Md5::new);
+  // and a buffer for its output: after a thread's first key, a lookup allocates nothing. Only JDK
+  // types are kept per thread, so a redeployed application's class loader is not held by them.
+  private static final ThreadLocal<MessageDigest> DIGEST = ThreadLocal.withInitial(KetamaMd5::md5);
+  private static final ThreadLocal<byte[]> OUTPUT = ThreadLocal.withInitial(() -> new byte[16]);
 
   private KetamaMd5() {}
 
   static long keyHash(byte[] key) {
-    return group(MD5.get().digest(key), 0);
+    return group(digest(key), 0);
   }
 
   /** The four points of one repetition, written to {@code out[0..3]}. */
   static void points(byte[] nodeKey, long[] out) {
-    byte[] digest = MD5.get().digest(nodeKey);
+    byte[] digest = digest(nodeKey);
     for (int g = 0; g < 4; g++) {
       out[g] = group(digest, g);
     }
@@ -36,28 +38,25 @@ final class KetamaMd5 {
         | (digest[b] & 0xFF);
   }
 
-  /** One thread's digest and output buffer; the buffer is overwritten by the next digest. */
-  private static final class Md5 {
-    private final MessageDigest digest;
-    private final byte[] output = new byte[16];
-
-    Md5() {
-      try {
-        digest = MessageDigest.getInstance("MD5");
-      } catch (NoSuchAlgorithmException e) {
-        // Every Java platform is required to provide MD5.
-        throw new IllegalStateException("MD5 is not available on this JVM", e);
-      }
+  /** The MD5 of {@code input} in this thread's buffer, which the next call overwrites. */
+  private static byte[] digest(byte[] input) {
+    MessageDigest md5 = DIGEST.get();
+    byte[] output = OUTPUT.get();
+    md5.update(input);
+    try {
+      md5.digest(output, 0, output.length); // also resets the digest
+    } catch (DigestException e) {
+      throw new IllegalStateException("an MD5 digest does not fit 16 bytes", e);
     }
+    return output;
+  }
 
-    byte[] digest(byte[] input) {
-      digest.update(input);
-      try {
-        digest.digest(output, 0, output.length); // also resets the digest
-      } catch (DigestException e) {
-        throw new IllegalStateException("MD5 output does not fit 16 bytes", e);
-      }
-      return output;
+  private static MessageDigest md5() {
+    try {
+      return MessageDigest.getInstance("MD5");
+    } catch (NoSuchAlgorithmException e) {
+      // Every Java platform is required to provide MD5.
+      throw new IllegalStateException("MD5 is not available on this JVM", e);
     }
   }
 }

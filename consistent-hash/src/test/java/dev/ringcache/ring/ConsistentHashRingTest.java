@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -204,11 +205,44 @@ class ConsistentHashRingTest {
   void ownership_ofOneNode_isEverything() {
     for (Placement placement : Placement.values()) {
       ConsistentHashRing<String> ring = ConsistentHashRing.<String>builder()
-          .placement(placement).replicas(4).add("only", "only", 1).build();
+          .placement(placement).add("only", "only", 1).build();
       assertThat(ring.ownership()).containsEntry("only", 1.0);
       assertThat(ring.nodeFor("anything")).isEqualTo("only");
       assertThat(ring.successors("anything", 3)).containsExactly("only");
     }
+    // One point: its arc is the whole circle.
+    ConsistentHashRing<String> onePoint = ConsistentHashRing.<String>builder()
+        .replicas(1).add("only", "only", 1).build();
+    assertThat(onePoint.pointCount()).isEqualTo(1);
+    assertThat(onePoint.ownership()).containsEntry("only", 1.0);
+    assertThat(onePoint.movedShare(onePoint.with("other", "other", 1)))
+        .isEqualTo(onePoint.with("other", "other", 1).ownership().get("other"));
+  }
+
+  @ParameterizedTest
+  @EnumSource(Placement.class)
+  void nodeFor_bytes_allocatesNothing(Placement placement) {
+    ConsistentHashRing<String> ring = ring(placement, 10);
+    byte[][] keys = new byte[1024][];
+    Random random = new Random(9);
+    for (int i = 0; i < keys.length; i++) {
+      keys[i] = randomKey(random);
+    }
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    long thread = Thread.currentThread().getId();
+    int sink = 0;
+    for (int i = 0; i < 20_000; i++) { // warm up: the first MD5 of a thread allocates
+      sink += ring.nodeFor(keys[i & 1023]).length();
+    }
+    long before = threads.getThreadAllocatedBytes(thread);
+    for (int i = 0; i < 200_000; i++) {
+      sink += ring.nodeFor(keys[i & 1023]).length();
+    }
+    long allocated = threads.getThreadAllocatedBytes(thread) - before;
+    // One byte per lookup would be 200 KB; the measurement itself costs a few hundred bytes.
+    assertThat(allocated).as("bytes allocated by 200,000 lookups").isLessThan(4096);
+    assertThat(sink).isPositive();
   }
 
   @Test
@@ -238,7 +272,18 @@ class ConsistentHashRingTest {
   }
 
   @Test
-  void collidingPoints_goToTheSmallerId_whateverTheInsertionOrder() {
+  void sharedPoint_inDefault_goesToTheSmallerId_whateverTheOrder() {
+    // XXH64 points never collide in practice, so the rule itself is checked.
+    List<String> ids = List.of("b", "a", "c");
+    assertThat(ConsistentHashRing.sharedPointOwner(Placement.DEFAULT, ids, 0, 1)).isEqualTo(1);
+    assertThat(ConsistentHashRing.sharedPointOwner(Placement.DEFAULT, ids, 1, 0)).isEqualTo(1);
+    assertThat(ConsistentHashRing.sharedPointOwner(Placement.DEFAULT, ids, 2, 0)).isEqualTo(0);
+    assertThat(ConsistentHashRing.sharedPointOwner(Placement.JEDIS, ids, 0, 1)).isEqualTo(1);
+    assertThat(ConsistentHashRing.sharedPointOwner(Placement.KETAMA, ids, 1, 0)).isEqualTo(1);
+  }
+
+  @Test
+  void sharedPoint_inKetama_goesToTheNodeAddedLater() {
     // KETAMA points are 32-bit, so two ids that share a point can be found by search.
     Map<Long, String> seen = new HashMap<>();
     String first = null;
@@ -259,17 +304,13 @@ class ConsistentHashRingTest {
         }
       }
     }
-    String smaller = first.compareTo(second) < 0 ? first : second;
-    String larger = smaller.equals(first) ? second : first;
-    ConsistentHashRing<String> ab = ConsistentHashRing.<String>builder()
-        .placement(Placement.KETAMA).add(smaller, smaller, 1).add(larger, larger, 1).build();
-    ConsistentHashRing<String> ba = ConsistentHashRing.<String>builder()
-        .placement(Placement.KETAMA).add(larger, larger, 1).add(smaller, smaller, 1).build();
-    assertThat(ab.pointCount()).isEqualTo(2 * 160 - 1);
-    assertThat(ab.ownership()).isEqualTo(Map.copyOf(ba.ownership()));
-    assertThat(ab.movedShare(ba)).isZero();
-    assertThat(ab.ownership().get(smaller)).isGreaterThan(0);
-    assertThat(shared).isBetween(0L, 0xFFFF_FFFFL);
+    for (List<String> order : List.of(List.of(first, second), List.of(second, first))) {
+      ConsistentHashRing<String> ring = ConsistentHashRing.<String>builder()
+          .placement(Placement.KETAMA).add(order.get(0), order.get(0), 1)
+          .add(order.get(1), order.get(1), 1).build();
+      assertThat(ring.pointCount()).isEqualTo(2 * 160 - 1);
+      assertThat(ring.nodeForHash(shared)).isEqualTo(order.get(1));
+    }
   }
 
   @Test
@@ -282,15 +323,24 @@ class ConsistentHashRingTest {
     assertThat(forward.movedShare(builder.build())).isZero();
   }
 
-  @Test
-  void lookups_duringMembershipChanges_alwaysAnswerFromOneWholeRing() throws Exception {
-    ConsistentHashRing<String> small = ring(Placement.DEFAULT, 4);
+  @ParameterizedTest
+  @EnumSource(Placement.class)
+  void lookups_duringMembershipChanges_alwaysAnswerFromOneWholeRing(Placement placement)
+      throws Exception {
+    ConsistentHashRing<String> small = ring(placement, 4);
     ConsistentHashRing<String> large = small.with("extra", "extra", 1);
     AtomicReference<ConsistentHashRing<String>> current = new AtomicReference<>(small);
     byte[][] keys = new byte[2048][];
     Random random = new Random(8);
     for (int i = 0; i < keys.length; i++) {
       keys[i] = randomKey(random);
+    }
+    // Computed before any thread starts: the answers each ring must give, whatever runs beside it.
+    String[] expectedSmall = new String[keys.length];
+    String[] expectedLarge = new String[keys.length];
+    for (int i = 0; i < keys.length; i++) {
+      expectedSmall[i] = small.nodeFor(keys[i]);
+      expectedLarge[i] = large.nodeFor(keys[i]);
     }
     AtomicBoolean stop = new AtomicBoolean();
     ExecutorService pool = Executors.newFixedThreadPool(4);
@@ -302,11 +352,11 @@ class ConsistentHashRingTest {
           started.countDown();
           long lookups = 0;
           while (!stop.get()) {
-            for (byte[] key : keys) {
+            for (int i = 0; i < keys.length; i++) {
               ConsistentHashRing<String> ring = current.get();
-              assertThat(ring.nodeFor(key)).isEqualTo(ring.successors(key, 1).get(0));
-              String owner = ring.nodeFor(key);
-              assertThat(owner).isIn(small.nodeFor(key), large.nodeFor(key));
+              String owner = ring.nodeFor(keys[i]);
+              assertThat(owner)
+                  .isEqualTo(ring.contains("extra") ? expectedLarge[i] : expectedSmall[i]);
               lookups++;
             }
           }
@@ -315,8 +365,9 @@ class ConsistentHashRingTest {
       }
       started.await();
       for (int swap = 0; swap < 40; swap++) {
-        current.set(swap % 2 == 0 ? current.get().with("extra", "extra", 1)
-            : current.get().without("extra"));
+        // Each ring is built while the readers look up keys in the one before it.
+        ConsistentHashRing<String> now = current.get();
+        current.set(now.contains("extra") ? now.without("extra") : now.with("extra", "extra", 1));
       }
       stop.set(true);
       for (Future<Long> reader : readers) {
@@ -339,7 +390,7 @@ class ConsistentHashRingTest {
     assertThatThrownBy(() -> ConsistentHashRing.builder().add("", "n", 1))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("empty");
     assertThatThrownBy(() -> ConsistentHashRing.builder().add("  ", "n", 1))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("blank");
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("blank, was '  '");
     assertThatThrownBy(() -> ConsistentHashRing.builder().add("a", "n", 0))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("weight of node 'a' must be at least 1, was 0");
@@ -357,6 +408,26 @@ class ConsistentHashRingTest {
     assertThatThrownBy(() -> ConsistentHashRing.builder().replicas(1 << 20).add("a", "n", 100)
             .build())
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("points");
+    assertThatThrownBy(() -> ConsistentHashRing.builder().replicas(Integer.MAX_VALUE)
+            .add("a", "n", Integer.MAX_VALUE).add("b", "n", Integer.MAX_VALUE).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("weights add up to");
+    assertThatThrownBy(() -> ConsistentHashRing.builder().replicas(Integer.MAX_VALUE)
+            .add("a", "n", 1).add("b", "n", 1).add("c", "n", 1).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("more than 16777216");
+    assertThatThrownBy(() -> ConsistentHashRing.builder().placement(Placement.KETAMA)
+            .add("a", "n", 2).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("KETAMA has no weights").hasMessageContaining("KETAMA_WEIGHTED");
+    assertThatThrownBy(() -> ConsistentHashRing.builder().placement(Placement.JEDIS)
+            .add("a", "n", 3).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("JEDIS has no weights");
+    assertThatThrownBy(() -> ConsistentHashRing.builder().placement(Placement.JEDIS).replicas(100)
+            .add("a", "n", 1).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must be 160");
+    assertThatThrownBy(() -> ConsistentHashRing.builder().placement(Placement.KETAMA_WEIGHTED)
+            .replicas(4).add("a", "n", 1).add("b", "n", 3).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("node 'a' of weight 1 would get no point");
 
     ConsistentHashRing<String> ring = ring(Placement.DEFAULT, 2);
     assertThatThrownBy(() -> ring.with(ring.nodeIds().get(0), "again", 1))
@@ -371,6 +442,12 @@ class ConsistentHashRingTest {
         .isInstanceOf(NullPointerException.class).hasMessageContaining("key");
     assertThatThrownBy(() -> ring.nodeFor((String) null))
         .isInstanceOf(NullPointerException.class).hasMessageContaining("key");
+    assertThatThrownBy(() -> ring.node(null))
+        .isInstanceOf(NullPointerException.class).hasMessageContaining("id");
+    assertThatThrownBy(() -> ring.contains(null))
+        .isInstanceOf(NullPointerException.class).hasMessageContaining("id");
+    assertThatThrownBy(() -> ring.weight("nope"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'nope'");
   }
 
   @Test

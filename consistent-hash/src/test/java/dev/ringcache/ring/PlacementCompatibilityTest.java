@@ -7,11 +7,13 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -63,15 +65,51 @@ class PlacementCompatibilityTest {
     Random random = new Random(2000 + nodeCount);
     int[] weights = new int[nodeCount];
     for (int i = 0; i < nodeCount; i++) {
-      weights[i] = i == 0 ? 2 : 1 + random.nextInt(5); // at least one weight differs from 1
+      weights[i] = 1 + random.nextInt(5);
     }
     assertWeightedKetamaLikeSpymemcached(weights, random);
   }
 
   @Test
+  void ketamaWeighted_withEqualWeights_isSpymemcachedsWeightedLocator_notItsUnweightedOne()
+      throws Exception {
+    // At 25 nodes spymemcached's weighted rounding gives each node 156 points, not 160.
+    int[] weights = new int[25];
+    Arrays.fill(weights, 1);
+    ConsistentHashRing<MemcachedNode> ring =
+        assertWeightedKetamaLikeSpymemcached(weights, new Random(2200));
+    assertThat(ring.pointCount()).isEqualTo(25 * 156);
+  }
+
+  @Test
+  void ketama_pointSharedByTwoNodes_goesToTheLaterOne_likeSpymemcached() throws Exception {
+    // These two ids have a point in common (found by search).
+    InetSocketAddress a =
+        new InetSocketAddress(InetAddress.getByAddress(new byte[] {10, 0, 2, (byte) 161}), 11211);
+    InetSocketAddress b =
+        new InetSocketAddress(InetAddress.getByAddress(new byte[] {10, 0, 2, 53}), 11211);
+    long shared = 3152960057L;
+    for (List<InetSocketAddress> order : List.of(List.of(a, b), List.of(b, a))) {
+      List<MemcachedNode> spyNodes = new ArrayList<>();
+      ConsistentHashRing.Builder<MemcachedNode> builder =
+          ConsistentHashRing.<MemcachedNode>builder().placement(Placement.KETAMA);
+      for (InetSocketAddress address : order) {
+        MemcachedNode node = memcachedNode(address);
+        spyNodes.add(node);
+        builder.add(spymemcachedId(address), node, 1);
+      }
+      ConsistentHashRing<MemcachedNode> ring = builder.build();
+      assertThat(ring.pointCount()).as("one point is shared").isEqualTo(2 * 160 - 1);
+      assertThat(ring.nodeForHash(shared)).isSameAs(spyNodes.get(1));
+      KetamaNodeLocator locator = new KetamaNodeLocator(spyNodes, DefaultHashAlgorithm.KETAMA_HASH);
+      assertThat(spymemcachedOwner(locator, shared)).isSameAs(spyNodes.get(1));
+    }
+  }
+
+  @Test
   void ketama_weighted_roundsInFloatLikeSpymemcached() throws Exception {
-    // With these weights spymemcached's float arithmetic gives the second node 188 points where
-    // exact arithmetic would give 192.
+    // With these weights spymemcached's float arithmetic gives three nodes 188 points where exact
+    // arithmetic would give 192, and the weight-2 node 60 instead of 64.
     int[] weights = {5, 6, 6, 2, 6};
     ConsistentHashRing<MemcachedNode> ring =
         assertWeightedKetamaLikeSpymemcached(weights, new Random(2100));
@@ -84,7 +122,7 @@ class PlacementCompatibilityTest {
     List<MemcachedNode> spyNodes = new ArrayList<>();
     Map<InetSocketAddress, Integer> spyWeights = new HashMap<>();
     ConsistentHashRing.Builder<MemcachedNode> builder =
-        ConsistentHashRing.<MemcachedNode>builder().placement(Placement.KETAMA);
+        ConsistentHashRing.<MemcachedNode>builder().placement(Placement.KETAMA_WEIGHTED);
     for (int i = 0; i < weights.length; i++) {
       InetSocketAddress address = addresses.get(i);
       MemcachedNode node = memcachedNode(address);
@@ -166,6 +204,14 @@ class PlacementCompatibilityTest {
       String key = HashFunctionsTest.randomKey(random);
       assertThat(ring.nodeFor(key)).as("key %s", key).isSameAs(locator.getPrimary(key));
     }
+  }
+
+  /** spymemcached's owner of a hash: its package-private {@code getNodeForKey(long)}. */
+  private static MemcachedNode spymemcachedOwner(KetamaNodeLocator locator, long hash)
+      throws ReflectiveOperationException {
+    Method getNodeForKey = KetamaNodeLocator.class.getDeclaredMethod("getNodeForKey", long.class);
+    getNodeForKey.setAccessible(true);
+    return (MemcachedNode) getNodeForKey.invoke(locator, hash);
   }
 
   private static List<InetSocketAddress> randomAddresses(Random random, int count)
