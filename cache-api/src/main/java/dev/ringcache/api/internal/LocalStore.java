@@ -1,0 +1,88 @@
+package dev.ringcache.api.internal;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import dev.ringcache.api.spi.EntryProtocol;
+import dev.ringcache.api.spi.EntryRecord;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The records of one in-process node, in a Caffeine cache bounded by entry count, each record
+ * expiring at its own time. Every change runs inside Caffeine's per-key compute, so each protocol
+ * step is atomic for its key.
+ *
+ * <p>Size eviction may drop a lock or tombstone before its time, which weakens the guarantee as
+ * eviction does on any node (PROTOCOL-NOTES A3): size the store with headroom.
+ *
+ * <p>Thread-safe.
+ */
+final class LocalStore {
+  private final Cache<ByteKey, EntryRecord> records;
+  private final LongSupplier clockMillis;
+  private final long maxEntries;
+
+  LocalStore(long maxEntries, LongSupplier clockMillis) {
+    this.maxEntries = maxEntries;
+    this.clockMillis = clockMillis;
+    this.records = Caffeine.newBuilder()
+        .maximumSize(maxEntries)
+        .expireAfter(new Expiry<ByteKey, EntryRecord>() {
+          @Override
+          public long expireAfterCreate(ByteKey key, EntryRecord record, long currentTime) {
+            return remainingNanos(record);
+          }
+
+          @Override
+          public long expireAfterUpdate(ByteKey key, EntryRecord record, long currentTime,
+              long currentDuration) {
+            return remainingNanos(record);
+          }
+
+          @Override
+          public long expireAfterRead(ByteKey key, EntryRecord record, long currentTime,
+              long currentDuration) {
+            return currentDuration;
+          }
+        })
+        .build();
+  }
+
+  long maxEntries() {
+    return maxEntries;
+  }
+
+  long now() {
+    return clockMillis.getAsLong();
+  }
+
+  @Nullable EntryRecord read(byte[] key) {
+    return records.getIfPresent(new ByteKey(key));
+  }
+
+  /** Applies one protocol step atomically to the key's record and returns its result. */
+  <R> R apply(byte[] key, Function<@Nullable EntryRecord, EntryProtocol.Step<R>> step) {
+    Object[] result = new Object[1];
+    records.asMap().compute(new ByteKey(key), (k, current) -> {
+      EntryProtocol.Step<R> s = step.apply(current);
+      result[0] = s.result();
+      return s.record();
+    });
+    @SuppressWarnings("unchecked")
+    R r = (R) result[0];
+    return r;
+  }
+
+  long size() {
+    records.cleanUp();
+    return records.estimatedSize();
+  }
+
+  private long remainingNanos(EntryRecord record) {
+    long remaining = record.expiresAtMillis() - now();
+    return remaining <= 0 ? 0 : TimeUnit.MILLISECONDS.toNanos(remaining);
+  }
+}

@@ -1,0 +1,73 @@
+package dev.ringcache.api.spi;
+
+import dev.ringcache.api.EntryTimes;
+import dev.ringcache.api.EvictOutcome;
+import dev.ringcache.api.InsertOutcome;
+import dev.ringcache.api.Lookup;
+import dev.ringcache.api.PutOutcome;
+import dev.ringcache.api.Unlock;
+import dev.ringcache.api.UnlockOutcome;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One cache node: a connection to a Redis or Memcached server, or an in-process store. It offers
+ * plain operations for direct use, and the entry protocol of {@link EntryProtocol}, each protocol
+ * operation one atomic step at the node, with exactly the results the reference machine gives.
+ *
+ * <p>Keys are the bytes to store under, already fitted to {@link #maxKeyLength()} by the caller.
+ * A node that cannot reach its server throws {@link dev.ringcache.api.NodeUnavailableException}
+ * (or its subtype {@link dev.ringcache.api.CacheTimeoutException}); it never lets its client
+ * library's exceptions through. It must be possible to open a node whose server is down.
+ *
+ * <p>Created by a {@link CacheNodeProvider}; owned and closed by whoever opened it (normally the
+ * {@link dev.ringcache.api.ShardedCache}). Implementations are thread-safe.
+ */
+public interface CacheNode extends AutoCloseable {
+  /** The node's id on the ring; contains no secret. */
+  String id();
+
+  /** The longest key this node stores as is; longer keys are replaced by a digest. */
+  int maxKeyLength();
+
+  /** A plain read: the value of a committed value record, else null. */
+  byte @Nullable [] get(byte[] key);
+
+  /** Plain reads of several keys in one batch; values in the order of the keys. */
+  List<byte @Nullable []> getAll(List<byte[]> keys);
+
+  /** A plain, unconditional write (it overwrites protocol records: for direct use only). */
+  void put(byte[] key, byte[] value, long ttlMillis);
+
+  /** Plain writes of several entries in one batch. */
+  void putAll(List<byte[]> keys, List<byte[]> values, long ttlMillis);
+
+  /** A plain delete; whether a record was there. */
+  boolean delete(byte[] key);
+
+  /** {@link EntryProtocol#getOrLease}. */
+  Lookup getOrLease(byte[] key, boolean wantLease, String nonce, EntryTimes times);
+
+  /** {@link EntryProtocol#putFromLoad}. */
+  PutOutcome putFromLoad(byte[] key, byte[] value, long version, @Nullable String leaseToken,
+      boolean minimal, EntryTimes times);
+
+  /** {@link EntryProtocol#lock}; whether another writer already held the key. */
+  boolean lock(byte[] key, String lockId, EntryTimes times);
+
+  /** {@link EntryProtocol#unlock}. */
+  UnlockOutcome unlock(byte[] key, Unlock unlock, EntryTimes times);
+
+  /** {@link EntryProtocol#afterInsert}. */
+  InsertOutcome afterInsert(byte[] key, byte[] value, long version, EntryTimes times);
+
+  /** {@link EntryProtocol#evict}. */
+  EvictOutcome evict(byte[] key, EntryTimes times);
+
+  /** The record under a key as the protocol sees it, or null if absent: for tests and tools. */
+  @Nullable EntryRecord inspect(byte[] key);
+
+  /** Releases connections and threads; idempotent. */
+  @Override
+  void close();
+}

@@ -1,0 +1,219 @@
+package dev.ringcache.api;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ringcache.api.spi.CacheNode;
+import dev.ringcache.ring.ConsistentHashRing;
+import dev.ringcache.ring.Placement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The router over in-process nodes: placement, batches, digested keys, membership, misuse. */
+class ShardedCacheTest {
+  private static final Duration TTL = Duration.ofMinutes(5);
+  private static final EntryTimes TIMES = EntryTimes.of(Duration.ofMinutes(1), TTL);
+  private static int run;
+
+  private final String tag = "sc" + (++run) + "-";
+  private final List<ShardedCache> caches = new ArrayList<>();
+
+  @AfterEach
+  void closeCaches() {
+    caches.forEach(ShardedCache::close);
+  }
+
+  private ShardedCache cache(String... names) {
+    List<String> uris = new ArrayList<>();
+    for (String name : names) {
+      uris.add(name.contains("://") ? name : "local://" + tag + name);
+    }
+    ShardedCache cache = ShardedCache.builder().nodes(uris).build();
+    caches.add(cache);
+    return cache;
+  }
+
+  @Test
+  void eachKey_goesToTheNodeTheRingNames() {
+    ShardedCache cache = cache("a", "b", "c");
+    ConsistentHashRing<CacheNode> ring = cache.ring();
+    Set<String> used = new HashSet<>();
+    for (int i = 0; i < 300; i++) {
+      byte[] key = bytes("com.example.Order#" + i);
+      cache.put(key, bytes("v" + i), TTL);
+      String owner = ring.nodeFor(key).id();
+      used.add(owner);
+      assertThat(cache.nodeIdFor(key)).isEqualTo(owner);
+      assertThat(ring.nodeFor(key).get(key)).as("stored on its owner").isEqualTo(bytes("v" + i));
+      for (CacheNode other : ring.nodes()) {
+        if (other != ring.nodeFor(key)) {
+          assertThat(other.get(key)).as("and nowhere else").isNull();
+        }
+      }
+    }
+    assertThat(used).hasSize(3);
+  }
+
+  @Test
+  void aSecondCacheOnTheSameNodes_seesTheSameEntries() {
+    ShardedCache one = cache("a", "b");
+    ShardedCache two = cache("a", "b");
+    one.put(bytes("k"), bytes("v"), TTL);
+    assertThat(two.get(bytes("k"))).isEqualTo(bytes("v"));
+  }
+
+  @Test
+  void getAllAndPutAll_keepTheOrderOfTheKeys() {
+    ShardedCache cache = cache("a", "b", "c", "d");
+    List<byte[]> keys = new ArrayList<>();
+    List<byte[]> values = new ArrayList<>();
+    for (int i = 0; i < 500; i++) {
+      keys.add(bytes("k" + i));
+      values.add(bytes("v" + i));
+    }
+    cache.putAll(keys.subList(0, 400), values.subList(0, 400), TTL);
+    List<byte @Nullable []> found = cache.getAll(keys);
+    for (int i = 0; i < 500; i++) {
+      assertThat(found.get(i)).isEqualTo(i < 400 ? values.get(i) : null);
+    }
+    assertThatThrownBy(() -> cache.putAll(keys, values.subList(0, 3), TTL))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("pair up");
+  }
+
+  @Test
+  void longKeys_areStoredUnderADigest_andCheckedOnRead() {
+    ShardedCache cache = cache("a");
+    CacheNode node = cache.ring().nodes().get(0);
+    byte[] longKey = new byte[node.maxKeyLength() + 100];
+    Arrays.fill(longKey, (byte) 'x');
+    cache.put(longKey, bytes("v"), TTL);
+    assertThat(cache.get(longKey)).isEqualTo(bytes("v"));
+    assertThat(node.get(longKey)).as("not under the key itself").isNull();
+    byte[] digest = StorageKeys.storageKey(longKey, node.maxKeyLength());
+    assertThat(digest.length).isLessThanOrEqualTo(node.maxKeyLength());
+    assertThat(new String(digest, UTF_8)).contains("#sha256:");
+
+    // Another key whose digest collides (simulated by writing its frame under this digest) reads
+    // as a miss, never as the other key's value.
+    byte[] otherKey = longKey.clone();
+    otherKey[otherKey.length - 1] = 'y';
+    node.put(digest, StorageKeys.frame(otherKey, node.maxKeyLength(), bytes("other")), 60_000);
+    assertThat(cache.get(longKey)).isNull();
+    assertThat(cache.getAll(List.of(longKey))).containsExactly((byte[]) null);
+    assertThat(cache.getOrLease(longKey, false, TIMES)).isEqualTo(Lookup.miss());
+  }
+
+  @Test
+  void protocol_throughTheRouter_worksWithDigestedKeysToo() {
+    ShardedCache cache = cache("a", "b");
+    byte[] shortKey = bytes("com.example.Customer#1");
+    byte[] longKey = new byte[5000];
+    Arrays.fill(longKey, (byte) 'z');
+    for (byte[] key : List.of(shortKey, longKey)) {
+      Lookup miss = cache.getOrLease(key, true, TIMES);
+      assertThat(miss.kind()).isEqualTo(Lookup.Kind.LEASED);
+      assertThat(cache.putFromLoad(key, bytes("loaded"), 1, miss.leaseToken(), false, TIMES))
+          .isEqualTo(PutOutcome.STORED);
+      assertThat(cache.getOrLease(key, true, TIMES)).isEqualTo(Lookup.hit(bytes("loaded"), 1));
+      assertThat(cache.lock(key, "tx1", TIMES)).isFalse();
+      assertThat(cache.unlock(key, Unlock.committedValue("tx1", bytes("updated"), 2), TIMES))
+          .isEqualTo(UnlockOutcome.WROTE_VALUE);
+      assertThat(cache.getOrLease(key, true, TIMES)).isEqualTo(Lookup.hit(bytes("updated"), 2));
+      assertThat(cache.evict(key, TIMES)).isEqualTo(EvictOutcome.TOMBSTONED);
+      assertThat(cache.afterInsert(key, bytes("inserted"), 3, TIMES))
+          .isEqualTo(InsertOutcome.STORED);
+      assertThat(cache.get(key)).isEqualTo(bytes("inserted"));
+    }
+  }
+
+  @Test
+  void addingANode_movesOnlyTheKeysItTakes_andRemovingItClosesIt() {
+    ShardedCache cache = cache("a", "b", "c");
+    List<byte[]> keys = new ArrayList<>();
+    for (int i = 0; i < 1000; i++) {
+      keys.add(bytes("key-" + i));
+    }
+    List<String> before = new ArrayList<>();
+    for (byte[] key : keys) {
+      before.add(cache.nodeIdFor(key));
+    }
+    String added = cache.addNode("local://" + tag + "d");
+    assertThat(cache.nodeIds()).contains(added);
+    int moved = 0;
+    for (int i = 0; i < keys.size(); i++) {
+      String now = cache.nodeIdFor(keys.get(i));
+      if (!now.equals(before.get(i))) {
+        assertThat(now).isEqualTo(added);
+        moved++;
+      }
+    }
+    assertThat(moved).isBetween(150, 350);
+    CacheNode d = cache.ring().node(added);
+    cache.removeNode(added);
+    assertThat(cache.nodeIds()).doesNotContain(added).hasSize(3);
+    for (int i = 0; i < keys.size(); i++) {
+      assertThat(cache.nodeIdFor(keys.get(i))).isEqualTo(before.get(i));
+    }
+    assertThatThrownBy(() -> cache.addNode("local://" + tag + "a"))
+        .isInstanceOf(ConfigurationException.class).hasMessageContaining("already");
+    assertThat(d.id()).isEqualTo(added);
+  }
+
+  @Test
+  void placementAndWeights_comeFromTheBuilderAndTheUris() {
+    ShardedCache cache = ShardedCache.builder()
+        .nodes("local://" + tag + "light", "local://" + tag + "heavy?weight=3")
+        .placement(Placement.DEFAULT).replicas(512).build();
+    caches.add(cache);
+    assertThat(cache.ring().weight(tag + "heavy")).isEqualTo(3);
+    assertThat(cache.ring().replicas()).isEqualTo(512);
+    assertThat(cache.ring().ownership().get(tag + "heavy")).isBetween(0.7, 0.8);
+  }
+
+  @Test
+  void badConfiguration_failsAtBuild_withMessagesThatSayWhy() {
+    assertThatThrownBy(() -> ShardedCache.builder().build())
+        .isInstanceOf(ConfigurationException.class).hasMessageContaining("at least one node");
+    assertThatThrownBy(() -> ShardedCache.builder().nodes("nosuch://host:1").build())
+        .isInstanceOf(ConfigurationException.class).hasMessageContaining("no provider")
+        .hasMessageContaining("'nosuch'").hasMessageContaining("local");
+    assertThatThrownBy(() -> ShardedCache.builder()
+            .nodes("local://" + tag + "x", "local://" + tag + "x").build())
+        .isInstanceOf(ConfigurationException.class).hasMessageContaining("duplicate node id");
+    assertThatThrownBy(() -> ShardedCache.builder().nodes("local://" + tag + "x?weight=2")
+            .placement(Placement.JEDIS).build())
+        .isInstanceOf(ConfigurationException.class).hasMessageContaining("JEDIS has no weights");
+  }
+
+  @Test
+  void closedCache_refusesWork_andClosingTwiceIsFine() {
+    ShardedCache cache = cache("a");
+    cache.close();
+    cache.close();
+    assertThatThrownBy(() -> cache.get(bytes("k")))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+  }
+
+  @Test
+  void badInput_isRejected() {
+    ShardedCache cache = cache("a");
+    assertThatThrownBy(() -> cache.get(null)).isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("key");
+    assertThatThrownBy(() -> cache.put(bytes("k"), bytes("v"), Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ttl");
+    assertThatThrownBy(() -> cache.getAll(Arrays.asList(bytes("a"), null)))
+        .isInstanceOf(NullPointerException.class).hasMessageContaining("keys[1]");
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(UTF_8);
+  }
+}

@@ -1,0 +1,313 @@
+package dev.ringcache.api.spi;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ringcache.api.EntryTimes;
+import dev.ringcache.api.EvictOutcome;
+import dev.ringcache.api.InsertOutcome;
+import dev.ringcache.api.Lookup;
+import dev.ringcache.api.PutOutcome;
+import dev.ringcache.api.Unlock;
+import dev.ringcache.api.UnlockOutcome;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The contract every {@link CacheNode} passes against a real server: plain operations, batches,
+ * every protocol transition with the results of the reference machine ({@link EntryProtocol}) on
+ * random histories, expiry, many threads on one key, bad input. A backend's test extends it and
+ * says how to open a node on a fresh, empty server (or namespace).
+ *
+ * <p>Shipped in cache-api's test-jar. Not thread-safe (one instance per test, as JUnit runs it).
+ */
+public abstract class CacheNodeContract {
+  /** Long times: nothing expires while a test runs, unless the test waits for it. */
+  protected static final EntryTimes LONG = EntryTimes.of(Duration.ofMinutes(10),
+      Duration.ofMinutes(1), Duration.ofMinutes(2), Duration.ofMinutes(1));
+
+  protected CacheNode node;
+  private final String prefix = "contract:" + Long.toHexString(new Random().nextLong()) + ":";
+
+  /** Opens a node of the backend under test; each test gets its own. */
+  protected abstract CacheNode openNode();
+
+  @BeforeEach
+  void openNodeUnderTest() {
+    node = openNode();
+  }
+
+  @AfterEach
+  void closeNodeUnderTest() {
+    node.close();
+  }
+
+  /** A key unique to this test run, so tests never see each other's records. */
+  protected byte[] key(String name) {
+    return (prefix + name).getBytes(UTF_8);
+  }
+
+  @Test
+  void plainOperations_storeReadAndDelete() {
+    byte[] k = key("plain");
+    assertThat(node.get(k)).isNull();
+    node.put(k, bytes("v1"), 60_000);
+    assertThat(node.get(k)).isEqualTo(bytes("v1"));
+    node.put(k, bytes("v2"), 60_000);
+    assertThat(node.get(k)).isEqualTo(bytes("v2"));
+    assertThat(node.delete(k)).isTrue();
+    assertThat(node.get(k)).isNull();
+    assertThat(node.delete(k)).isFalse();
+  }
+
+  @Test
+  void plainValues_mayHoldAnyBytes() {
+    byte[] k = key("binary");
+    byte[] value = new byte[70_000];
+    new Random(1).nextBytes(value);
+    node.put(k, value, 60_000);
+    assertThat(node.get(k)).isEqualTo(value);
+    byte[] empty = new byte[0];
+    node.put(key("empty"), empty, 60_000);
+    assertThat(node.get(key("empty"))).isEqualTo(empty);
+  }
+
+  @Test
+  void batches_readAndWriteManyKeysInTheirOrder() {
+    List<byte[]> keys = new ArrayList<>();
+    List<byte[]> values = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      keys.add(key("batch-" + i));
+      values.add(bytes("value-" + i));
+    }
+    node.putAll(keys.subList(0, 150), values.subList(0, 150), 60_000);
+    List<byte @Nullable []> found = node.getAll(keys);
+    assertThat(found).hasSize(200);
+    for (int i = 0; i < 200; i++) {
+      assertThat(found.get(i)).isEqualTo(i < 150 ? values.get(i) : null);
+    }
+    assertThat(node.getAll(List.of())).isEmpty();
+  }
+
+  @Test
+  void protocolSteps_giveTheReferenceResults_onRandomHistories() {
+    // 16 keys, 4000 random steps; the node and the reference machine see the same steps and must
+    // answer alike, and leave the same record (but for its expiry time).
+    Random random = new Random(20261121);
+    Map<String, @Nullable EntryRecord> reference = new HashMap<>();
+    Map<String, List<String>> leases = new HashMap<>();
+    long now = 0; // the reference's clock: with LONG times nothing expires
+    for (int i = 0; i < 4000; i++) {
+      String name = "h" + random.nextInt(16);
+      byte[] k = key(name);
+      EntryRecord before = reference.get(name);
+      long version = random.nextInt(4) == 0 ? Lookup.NO_VERSION : random.nextInt(6);
+      byte[] value = bytes("v" + i);
+      String lockId = "w" + random.nextInt(3);
+      Object expected;
+      Object actual;
+      EntryProtocol.Step<?> step;
+      switch (random.nextInt(9)) {
+        case 0:
+        case 1: {
+          String nonce = "n" + i;
+          boolean want = random.nextInt(5) != 0;
+          step = EntryProtocol.getOrLease(before, want, nonce, LONG, now);
+          actual = node.getOrLease(k, want, nonce, LONG);
+          Lookup lookup = (Lookup) step.result();
+          if (lookup.kind() == Lookup.Kind.LEASED) {
+            leases.computeIfAbsent(name, n -> new ArrayList<>()).add(lookup.leaseToken());
+          }
+          break;
+        }
+        case 2:
+        case 3: {
+          List<String> known = leases.getOrDefault(name, List.of());
+          String lease = known.isEmpty() || random.nextBoolean() ? null
+              : known.get(random.nextInt(known.size()));
+          boolean minimal = random.nextInt(4) == 0;
+          step = EntryProtocol.putFromLoad(before, value, version, lease, minimal, LONG, now);
+          actual = node.putFromLoad(k, value, version, lease, minimal, LONG);
+          break;
+        }
+        case 4:
+          step = EntryProtocol.lock(before, lockId, LONG, now);
+          actual = node.lock(k, lockId, LONG);
+          break;
+        case 5:
+        case 6: {
+          Unlock unlock = randomUnlock(random, lockId, value, version);
+          step = EntryProtocol.unlock(before, unlock, LONG, now);
+          actual = node.unlock(k, unlock, LONG);
+          break;
+        }
+        case 7:
+          step = EntryProtocol.afterInsert(before, value, version, LONG, now);
+          actual = node.afterInsert(k, value, version, LONG);
+          break;
+        default:
+          step = EntryProtocol.evict(before, LONG, now);
+          actual = node.evict(k, LONG);
+          break;
+      }
+      expected = step.result();
+      reference.put(name, step.record());
+      assertThat(actual).as("step %d on %s, from %s", i, name, before).isEqualTo(expected);
+      assertSameRecord(node.inspect(k), step.record(), "after step " + i + " on " + name);
+    }
+  }
+
+  @Test
+  void records_expireAfterTheirTime() throws InterruptedException {
+    EntryTimes quick = EntryTimes.of(Duration.ofMillis(300), Duration.ofMillis(300),
+        Duration.ofMillis(300), Duration.ofMillis(300));
+    byte[] value = key("expiring-value");
+    byte[] lock = key("expiring-lock");
+    assertThat(node.afterInsert(value, bytes("v"), 1, quick)).isEqualTo(InsertOutcome.STORED);
+    assertThat(node.lock(lock, "w", quick)).isFalse();
+    awaitAbsent(value);
+    awaitAbsent(lock);
+    assertThat(node.getOrLease(value, false, "n", quick)).isEqualTo(Lookup.miss());
+    assertThat(node.unlock(lock, Unlock.committedValue("w", bytes("late"), 2), LONG))
+        .as("an expired lock is lost: the value is never written").isEqualTo(UnlockOutcome.LOCK_LOST);
+    assertThat(node.inspect(lock).state()).isEqualTo(EntryRecord.State.TOMBSTONE);
+  }
+
+  @Test
+  void manyThreadsOnOneKey_onlyASoleCommittedWriterEverWritesAValue() throws Exception {
+    // Writers lock, then unlock with a value; readers read all along. Every value a reader sees
+    // must come from an unlock that reported WROTE_VALUE, and no lock may be left behind.
+    byte[] k = key("contended");
+    int writers = 6;
+    int rounds = 150;
+    Set<String> written = ConcurrentHashMap.newKeySet();
+    Set<String> seen = ConcurrentHashMap.newKeySet();
+    AtomicBoolean done = new AtomicBoolean();
+    ExecutorService pool = Executors.newFixedThreadPool(writers + 2);
+    try {
+      CountDownLatch start = new CountDownLatch(1);
+      List<Future<?>> tasks = new ArrayList<>();
+      for (int w = 0; w < writers; w++) {
+        int writer = w;
+        tasks.add(pool.submit(() -> {
+          start.await();
+          for (int r = 0; r < rounds; r++) {
+            String id = "w" + writer + "-" + r;
+            node.lock(k, id, LONG);
+            if (node.unlock(k, Unlock.committedValue(id, bytes(id), Lookup.NO_VERSION), LONG)
+                == UnlockOutcome.WROTE_VALUE) {
+              written.add(id);
+            }
+          }
+          return null;
+        }));
+      }
+      for (int rd = 0; rd < 2; rd++) {
+        tasks.add(pool.submit(() -> {
+          start.await();
+          while (!done.get()) {
+            Lookup found = node.getOrLease(k, false, "r", LONG);
+            if (found.isHit()) {
+              seen.add(new String(found.value(), UTF_8));
+            }
+          }
+          return null;
+        }));
+      }
+      start.countDown();
+      for (Future<?> task : tasks.subList(0, writers)) {
+        task.get(60, TimeUnit.SECONDS);
+      }
+      done.set(true);
+      for (Future<?> task : tasks) {
+        task.get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      done.set(true);
+      pool.shutdownNow();
+    }
+    assertThat(written).as("some writes went through uncontended").isNotEmpty();
+    assertThat(written).containsAll(seen);
+    EntryRecord last = Objects.requireNonNull(node.inspect(k));
+    assertThat(last.state()).isIn(EntryRecord.State.VALUE, EntryRecord.State.TOMBSTONE);
+    if (last.state() == EntryRecord.State.VALUE) {
+      assertThat(written).contains(new String(Objects.requireNonNull(last.value()), UTF_8));
+    }
+  }
+
+  @Test
+  void badInput_isRejected() {
+    assertThatThrownBy(() -> node.get(null)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> node.put(key("k"), null, 1000))
+        .isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> node.lock(key("k"), null, LONG))
+        .isInstanceOf(NullPointerException.class);
+  }
+
+  private static Unlock randomUnlock(Random random, String lockId, byte[] value, long version) {
+    switch (random.nextInt(4)) {
+      case 0:
+        return Unlock.committedValue(lockId, value, version);
+      case 1:
+        return Unlock.committedInvalidate(lockId, version);
+      case 2:
+        return Unlock.committedDelete(lockId);
+      default:
+        return Unlock.rolledBack(lockId);
+    }
+  }
+
+  /** The same record but for its expiry time, which is in each node's own clock. */
+  private static void assertSameRecord(@Nullable EntryRecord actual,
+      @Nullable EntryRecord expected, String when) {
+    if (expected == null) {
+      assertThat(actual).as(when).isNull();
+      return;
+    }
+    assertThat(actual).as(when).isNotNull();
+    EntryRecord a = Objects.requireNonNull(actual);
+    assertThat(a.state()).as(when).isEqualTo(expected.state());
+    assertThat(a.value()).as(when).isEqualTo(expected.value());
+    assertThat(a.version()).as(when).isEqualTo(expected.version());
+    assertThat(a.lockIds()).as(when).isEqualTo(expected.lockIds());
+    assertThat(a.concurrent()).as(when).isEqualTo(expected.concurrent());
+    assertThat(a.baseVersion()).as(when).isEqualTo(expected.baseVersion());
+    assertThat(a.committedVersion()).as(when).isEqualTo(expected.committedVersion());
+    assertThat(a.deleted()).as(when).isEqualTo(expected.deleted());
+    assertThat(a.generation()).as(when).isEqualTo(expected.generation());
+    assertThat(a.leaseToken()).as(when).isEqualTo(expected.leaseToken());
+  }
+
+  private void awaitAbsent(byte[] k) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (node.inspect(k) != null) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("record did not expire within 10 s: " + node.inspect(k));
+      }
+      Thread.sleep(20); // polling a condition with a deadline, not waiting a fixed time
+    }
+  }
+
+  protected static byte[] bytes(String s) {
+    return s.getBytes(UTF_8);
+  }
+}
