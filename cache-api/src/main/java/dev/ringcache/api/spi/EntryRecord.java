@@ -66,6 +66,20 @@ public final class EntryRecord {
         expiresAt);
   }
 
+  /**
+   * A record as a node that keeps records in its own format reads it back (for {@link
+   * CacheNode#inspect}); fields a state does not use must hold their empty values.
+   */
+  public static EntryRecord restore(State state, byte @Nullable [] value, long version,
+      List<String> lockIds, boolean concurrent, long baseVersion, long committedVersion,
+      boolean deleted, long generation, @Nullable String leaseToken, long expiresAtMillis) {
+    Objects.requireNonNull(state, "state");
+    List<String> sorted = new java.util.ArrayList<>(lockIds);
+    sorted.sort(null);
+    return new EntryRecord(state, value, version, sorted, concurrent, baseVersion,
+        committedVersion, deleted, generation, leaseToken, expiresAtMillis);
+  }
+
   /** A committed value: what a node holds after a plain put. */
   public static EntryRecord ofValue(byte[] value, long version, long expiresAtMillis) {
     return value(Objects.requireNonNull(value, "value"), version, 0, expiresAtMillis);

@@ -45,6 +45,13 @@ public abstract class CacheNodeContract {
   protected static final EntryTimes LONG = EntryTimes.of(Duration.ofMinutes(10),
       Duration.ofMinutes(1), Duration.ofMinutes(2), Duration.ofMinutes(1));
 
+  /**
+   * Versions of every sign and length, and beyond 2^53 where a double loses precision: a node
+   * that compares versions other than as 64-bit integers gets some of them wrong.
+   */
+  private static final long[] VERSIONS = {Long.MIN_VALUE + 1, -100, -11, -2, 0, 1, 5, 9, 10, 11,
+      99, 100, 9_007_199_254_740_992L, 9_007_199_254_740_993L, Long.MAX_VALUE};
+
   protected CacheNode node;
   private final String prefix = "contract:" + Long.toHexString(new Random().nextLong()) + ":";
 
@@ -112,15 +119,40 @@ public abstract class CacheNodeContract {
   void protocolSteps_giveTheReferenceResults_onRandomHistories() {
     // 16 keys, 4000 random steps; the node and the reference machine see the same steps and must
     // answer alike, and leave the same record (but for its expiry time).
-    Random random = new Random(20261121);
+    replayRandomHistory(20261121, "h", 4000);
+  }
+
+  @Test
+  void protocolSteps_giveTheReferenceResults_whileOtherThreadsReplayTheirOwn() throws Exception {
+    // Four histories at once, each on its own keys: the node serves them concurrently, and each
+    // key's answers must still be the reference's.
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<?>> histories = new ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        int thread = t;
+        histories.add(pool.submit(() -> replayRandomHistory(7000 + thread, "t" + thread + "-", 1500)));
+      }
+      for (Future<?> history : histories) {
+        history.get(120, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** Replays {@code steps} random protocol steps on 16 keys against the node and the reference. */
+  private void replayRandomHistory(long seed, String prefix, int steps) {
+    Random random = new Random(seed);
     Map<String, @Nullable EntryRecord> reference = new HashMap<>();
     Map<String, List<String>> leases = new HashMap<>();
     long now = 0; // the reference's clock: with LONG times nothing expires
-    for (int i = 0; i < 4000; i++) {
-      String name = "h" + random.nextInt(16);
+    for (int i = 0; i < steps; i++) {
+      String name = prefix + random.nextInt(16);
       byte[] k = key(name);
       EntryRecord before = reference.get(name);
-      long version = random.nextInt(4) == 0 ? Lookup.NO_VERSION : random.nextInt(6);
+      long version = random.nextInt(5) == 0 ? Lookup.NO_VERSION
+          : VERSIONS[random.nextInt(VERSIONS.length)];
       byte[] value = bytes("v" + i);
       String lockId = "w" + random.nextInt(3);
       Object expected;
@@ -182,10 +214,20 @@ public abstract class CacheNodeContract {
         Duration.ofMillis(300), Duration.ofMillis(300));
     byte[] value = key("expiring-value");
     byte[] lock = key("expiring-lock");
+    byte[] tombstone = key("expiring-tombstone");
+    byte[] lease = key("expiring-lease");
     assertThat(node.afterInsert(value, bytes("v"), 1, quick)).isEqualTo(InsertOutcome.STORED);
     assertThat(node.lock(lock, "w", quick)).isFalse();
+    assertThat(node.evict(tombstone, quick)).isEqualTo(EvictOutcome.TOMBSTONED);
+    String token = node.getOrLease(lease, true, "n", quick).leaseToken();
     awaitAbsent(value);
     awaitAbsent(lock);
+    awaitAbsent(tombstone);
+    awaitAbsent(lease);
+    assertThat(node.putFromLoad(lease, bytes("late"), 1, token, false, quick))
+        .as("an expired lease is worthless").isEqualTo(PutOutcome.REJECTED_LEASE);
+    assertThat(node.putFromLoad(tombstone, bytes("free"), Lookup.NO_VERSION, null, false, quick))
+        .as("an expired tombstone blocks nothing").isEqualTo(PutOutcome.STORED);
     assertThat(node.getOrLease(value, false, "n", quick)).isEqualTo(Lookup.miss());
     assertThat(node.unlock(lock, Unlock.committedValue("w", bytes("late"), 2), LONG))
         .as("an expired lock is lost: the value is never written").isEqualTo(UnlockOutcome.LOCK_LOST);
