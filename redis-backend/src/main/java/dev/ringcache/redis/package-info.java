@@ -1,6 +1,6 @@
 /**
- * Redis cache nodes ({@code redis://}, {@code rediss://}) over Jedis, found by ServiceLoader.
- * Filled in by the cache-nodes issues.
+ * Redis cache nodes ({@code redis://}, {@code rediss://}) over Jedis, found by ServiceLoader. The
+ * entry protocol runs as one Lua script, loaded once per server and called by its SHA.
  */
 @NullMarked
 package dev.ringcache.redis;

@@ -1,0 +1,65 @@
+package dev.ringcache.redis;
+
+import dev.ringcache.api.ConfigurationException;
+import dev.ringcache.api.NodeUri;
+import dev.ringcache.api.spi.CacheNode;
+import dev.ringcache.api.spi.CacheNodeProvider;
+import java.time.Duration;
+import java.util.Set;
+
+/**
+ * Opens Redis nodes: {@code redis://[user:password@]host[:port][/db]} and {@code rediss://…} (TLS),
+ * with the options {@value #TIMEOUT} (socket read timeout, default 2s), {@value #CONNECT_TIMEOUT}
+ * (default 2s) and {@value #POOL_SIZE} (connections, default 16), besides {@code weight}. Opening
+ * does not connect: a server that is down is reported when the node is used.
+ *
+ * <p>Thread-safe (stateless).
+ */
+public final class RedisNodeProvider implements CacheNodeProvider {
+  public static final String TIMEOUT = "timeout";
+  public static final String CONNECT_TIMEOUT = "connectTimeout";
+  public static final String POOL_SIZE = "poolSize";
+  public static final int DEFAULT_PORT = 6379;
+  static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(2);
+  static final int DEFAULT_POOL_SIZE = 16;
+
+  public RedisNodeProvider() {
+    // for ServiceLoader
+  }
+
+  @Override
+  public Set<String> schemes() {
+    return Set.of("redis", "rediss");
+  }
+
+  @Override
+  public CacheNode open(NodeUri uri) {
+    uri.requireKnownOptions(Set.of(TIMEOUT, CONNECT_TIMEOUT, POOL_SIZE));
+    int database = 0;
+    String path = uri.path();
+    if (path.length() > 1) {
+      try {
+        database = Integer.parseInt(path.substring(1));
+      } catch (NumberFormatException e) {
+        database = -1;
+      }
+      if (database < 0) {
+        throw new ConfigurationException("node URI '" + uri + "': the path must be a database "
+            + "number, e.g. /0, was '" + path + "'");
+      }
+    }
+    RedisNodeOptions options = new RedisNodeOptions(uri.host(), uri.port(DEFAULT_PORT),
+        uri.scheme().equals("rediss"), uri.user(), uri.password(), database,
+        millis(uri, TIMEOUT), millis(uri, CONNECT_TIMEOUT),
+        uri.intOption(POOL_SIZE, DEFAULT_POOL_SIZE, 1, 1024));
+    return new RedisNode(uri.id(), options);
+  }
+
+  private static int millis(NodeUri uri, String option) {
+    long ms = uri.durationOption(option, DEFAULT_TIMEOUT).toMillis();
+    if (ms > Integer.MAX_VALUE) {
+      throw new ConfigurationException("node URI '" + uri + "': option " + option + " is too long");
+    }
+    return (int) ms;
+  }
+}

@@ -1,0 +1,223 @@
+package dev.ringcache.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ringcache.api.EntryTimes;
+import dev.ringcache.api.Lookup;
+import dev.ringcache.api.NodeUnavailableException;
+import dev.ringcache.api.NodeUri;
+import dev.ringcache.api.ShardedCache;
+import dev.ringcache.api.Unlock;
+import dev.ringcache.api.UnlockOutcome;
+import dev.ringcache.api.spi.CacheNode;
+import dev.ringcache.api.spi.CacheNodeContract;
+import dev.ringcache.api.testing.TestServer;
+import dev.ringcache.api.testing.TestServerGroup;
+import dev.ringcache.api.testing.TestServers;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
+
+/** The Redis node against the node contract on a real redis-server, and what is particular to it. */
+class RedisNodeIT extends CacheNodeContract {
+  private static TestServer server;
+
+  @BeforeAll
+  static void startServer() {
+    server = TestServers.redis().start();
+  }
+
+  @AfterAll
+  static void stopServer() {
+    server.close();
+  }
+
+  @Override
+  protected CacheNode openNode() {
+    return new RedisNodeProvider().open(NodeUri.parse(server.uri()));
+  }
+
+  private static Jedis admin(TestServer s) {
+    return new Jedis(s.host(), s.port());
+  }
+
+  /** Calls per command since the last reset, from INFO commandstats. */
+  private static Map<String, Long> commandCalls(TestServer s) {
+    Map<String, Long> calls = new HashMap<>();
+    try (Jedis jedis = admin(s)) {
+      for (String line : jedis.info("commandstats").split("\r?\n")) {
+        if (line.startsWith("cmdstat_")) {
+          String name = line.substring(8, line.indexOf(':'));
+          if (name.startsWith("config") || name.equals("info")) {
+            continue; // the measurement's own commands
+          }
+          String count = line.substring(line.indexOf("calls=") + 6, line.indexOf(','));
+          calls.put(name, Long.parseLong(count));
+        }
+      }
+    }
+    return calls;
+  }
+
+  private static void resetStats(TestServer s) {
+    try (Jedis jedis = admin(s)) {
+      jedis.configResetStat();
+    }
+  }
+
+  @Test
+  void eachOperation_isOneCommand_atTheServer() {
+    byte[] k = key("round-trips");
+    EntryTimes times = LONG;
+    node.put(k, bytes("warm"), 60_000); // loads the script once
+    resetStats(server);
+    assertThat(node.get(k)).isEqualTo(bytes("warm"));
+    assertThat(commandCalls(server)).containsEntry("hmget", 1L).hasSize(1);
+
+    resetStats(server);
+    node.lock(k, "tx", times);
+    node.unlock(k, Unlock.committedValue("tx", bytes("new"), 2), times);
+    Lookup hit = node.getOrLease(k, true, "n", times);
+    node.evict(k, times);
+    assertThat(hit).isEqualTo(Lookup.hit(bytes("new"), 2));
+    // Four steps, four EVALSHA. Redis also counts the commands a script runs inside itself; any
+    // other command sent by the client (a SCRIPT LOAD, a PING, a second round trip) would show.
+    Map<String, Long> calls = commandCalls(server);
+    assertThat(calls).containsEntry("evalsha", 4L);
+    assertThat(calls.keySet()).isSubsetOf(
+        "evalsha", "hgetall", "del", "hset", "pexpire", "pttl", "hincrby", "hdel");
+  }
+
+  @Test
+  void aBatchOverSeveralNodes_sendsEachNodeOnlyItsKeys_inOnePipeline() {
+    try (TestServerGroup servers = TestServers.redis().start(3);
+        ShardedCache cache = ShardedCache.builder().nodes(servers.uris()).build()) {
+      List<byte[]> keys = new ArrayList<>();
+      for (int i = 0; i < 60; i++) {
+        keys.add(bytes("batch-" + i));
+      }
+      cache.putAll(keys, keys, Duration.ofMinutes(1));
+      Map<String, Integer> perNode = new HashMap<>();
+      for (byte[] key : keys) {
+        perNode.merge(cache.nodeIdFor(key), 1, Integer::sum);
+      }
+      servers.forEach(RedisNodeIT::resetStats);
+      List<byte[]> found = cache.getAll(keys);
+      for (int i = 0; i < keys.size(); i++) {
+        assertThat(found.get(i)).isEqualTo(keys.get(i));
+      }
+      for (TestServer s : servers) {
+        String id = NodeUri.parse(s.uri()).id();
+        assertThat(commandCalls(s)).as(id)
+            .isEqualTo(Map.of("hmget", (long) perNode.getOrDefault(id, 0)));
+      }
+    }
+  }
+
+  @Test
+  void scriptsLostByTheServer_areLoadedAgain() {
+    byte[] k = key("noscript");
+    node.lock(k, "a", LONG);
+    try (Jedis jedis = admin(server)) {
+      jedis.scriptFlush();
+    }
+    assertThat(node.unlock(k, Unlock.rolledBack("a"), LONG))
+        .isEqualTo(UnlockOutcome.WROTE_TOMBSTONE);
+    try (Jedis jedis = admin(server)) {
+      jedis.scriptFlush();
+    }
+    node.putAll(List.of(key("p1"), key("p2")), List.of(bytes("1"), bytes("2")), 60_000);
+    assertThat(node.get(key("p2"))).isEqualTo(bytes("2"));
+  }
+
+  @Test
+  void aForeignValueUnderOurKey_readsAsAMiss() {
+    byte[] k = key("foreign");
+    try (Jedis jedis = admin(server)) {
+      jedis.set(k, bytes("someone else's string"));
+    }
+    assertThat(node.get(k)).isNull();
+    assertThat(node.getAll(List.of(k))).containsExactly((byte[]) null);
+  }
+
+  @Test
+  void aServerThatIsDown_failsOnUse_withNodeUnavailable_notAtOpen() throws Exception {
+    int port;
+    try (ServerSocket free = new ServerSocket(0)) {
+      port = free.getLocalPort();
+    }
+    CacheNode down = new RedisNodeProvider().open(
+        NodeUri.parse("redis://127.0.0.1:" + port + "?timeout=200ms&connectTimeout=200ms"));
+    try {
+      assertThatThrownBy(() -> down.get(bytes("k")))
+          .isInstanceOf(NodeUnavailableException.class).hasMessageContaining("127.0.0.1:" + port);
+    } finally {
+      down.close();
+    }
+  }
+
+  @Test
+  void passwords_areUsed_andNeverShown() {
+    try (TestServer secured = TestServers.redis().args("--requirepass", "s3cret").start()) {
+      CacheNode good = new RedisNodeProvider().open(NodeUri.parse(
+          "redis://:s3cret@" + secured.host() + ":" + secured.port()));
+      try {
+        good.put(bytes("k"), bytes("v"), 60_000);
+        assertThat(good.get(bytes("k"))).isEqualTo(bytes("v"));
+        assertThat(good.toString()).doesNotContain("s3cret");
+      } finally {
+        good.close();
+      }
+      CacheNode bad = new RedisNodeProvider().open(NodeUri.parse(
+          "redis://:wrong-pass@" + secured.host() + ":" + secured.port()));
+      try {
+        assertThatThrownBy(() -> bad.get(bytes("k"))).isInstanceOf(NodeUnavailableException.class)
+            .hasMessageContaining("credentials").hasMessageNotContaining("wrong-pass");
+      } finally {
+        bad.close();
+      }
+    }
+  }
+
+  @Test
+  void aclUser_withItsPassword_isUsed() {
+    try (TestServer secured = TestServers.redis().start()) {
+      try (Jedis jedis = admin(secured)) {
+        jedis.aclSetUser("app", "on", ">app-pass", "~*", "&*", "+@all");
+        jedis.aclSetUser("default", "off");
+      }
+      String hostPort = secured.host() + ":" + secured.port();
+      CacheNode app = new RedisNodeProvider().open(NodeUri.parse("redis://app:app-pass@" + hostPort));
+      CacheNode anonymous = new RedisNodeProvider().open(NodeUri.parse("redis://" + hostPort));
+      try {
+        app.put(bytes("k"), bytes("v"), 60_000);
+        assertThat(app.get(bytes("k"))).isEqualTo(bytes("v"));
+        assertThatThrownBy(() -> anonymous.get(bytes("k")))
+            .isInstanceOf(NodeUnavailableException.class);
+      } finally {
+        app.close();
+        anonymous.close();
+      }
+    }
+  }
+
+  @Test
+  void databaseIndex_fromThePath_separatesRecords() {
+    CacheNode db3 = new RedisNodeProvider().open(NodeUri.parse(server.uri() + "/3"));
+    try {
+      db3.put(key("db"), bytes("three"), 60_000);
+      assertThat(node.get(key("db"))).isNull();
+      assertThat(db3.get(key("db"))).isEqualTo(bytes("three"));
+    } finally {
+      db3.close();
+    }
+  }
+}
