@@ -6,22 +6,26 @@ import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
-import java.util.HexFormat;
+import java.util.Base64;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Fits keys to a node's limit. A key that fits is stored as it is. A longer one is stored under a
- * digest — its first {@value #PREFIX} bytes, {@code #sha256:} and the SHA-256 of the whole key in
- * hex — and its value is framed with the whole key, which is checked on every read: even a digest
- * collision can never return another key's value.
+ * digest form — its first {@value #PREFIX} bytes (fewer if the limit needs it), {@code #sha256:}
+ * and the unpadded base64url of the SHA-256 of the whole key (43 characters) — and its value is
+ * framed with the whole key, which is checked on every read: even a digest collision can never
+ * return another key's value. A digest form never equals a {@link CacheKey}'s canonical form: it
+ * has a {@code :} after its last {@code #}, which a canonical form never has. The form is a
+ * promise (pinned by a golden value): a change would make every digested entry unreachable.
  *
  * <p>Immutable and thread-safe (stateless).
  */
 final class StorageKeys {
   static final int PREFIX = 64;
-  private static final byte[] SEPARATOR = "#sha256:".getBytes(US_ASCII);
-  /** The shortest node limit that can hold a digest key. */
-  static final int MIN_LIMIT = PREFIX + SEPARATOR.length + 64;
+  private static final byte[] MARK = "#sha256:".getBytes(US_ASCII);
+  private static final int DIGEST_TEXT = 43; // 32 bytes in unpadded base64url
+  /** The shortest node limit that can hold a digest form (with a prefix of 49 bytes). */
+  static final int MIN_LIMIT = 100;
   private static final byte FRAME = (byte) 0xFD;
 
   private StorageKeys() {}
@@ -36,13 +40,13 @@ final class StorageKeys {
       return key;
     }
     if (maxLength < MIN_LIMIT) {
-      throw new IllegalStateException("a node limit of " + maxLength + " bytes cannot hold a digest"
-          + " key of " + MIN_LIMIT);
+      throw new IllegalStateException("a node's key limit must be at least " + MIN_LIMIT
+          + " bytes to hold a digest form, was " + maxLength);
     }
-    byte[] hex = HexFormat.of().formatHex(sha256(key)).getBytes(US_ASCII);
-    ByteBuffer out = ByteBuffer.allocate(PREFIX + SEPARATOR.length + hex.length);
-    out.put(key, 0, PREFIX).put(SEPARATOR).put(hex);
-    return out.array();
+    byte[] digest = Base64.getUrlEncoder().withoutPadding().encode(sha256(key));
+    int prefix = Math.min(PREFIX, maxLength - MARK.length - DIGEST_TEXT);
+    return ByteBuffer.allocate(prefix + MARK.length + digest.length)
+        .put(key, 0, prefix).put(MARK).put(digest).array();
   }
 
   /** The value to store: {@code value} itself, or framed with the whole key if it was digested. */
