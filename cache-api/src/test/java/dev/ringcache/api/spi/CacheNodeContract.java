@@ -141,13 +141,43 @@ public abstract class CacheNodeContract {
     }
   }
 
+  @Test
+  void protocolSteps_giveTheReferenceResults_acrossExpiry() throws InterruptedException {
+    // Records live 2 s. Three times during the history it stops until every record has expired at
+    // the node; the reference then forgets them all, and the history goes on over absent keys.
+    EntryTimes twoSeconds = EntryTimes.of(Duration.ofSeconds(2), Duration.ofSeconds(2),
+        Duration.ofSeconds(2), Duration.ofSeconds(2));
+    replayRandomHistory(424242, "e", 1600, twoSeconds, 3);
+  }
+
   /** Replays {@code steps} random protocol steps on 16 keys against the node and the reference. */
   private void replayRandomHistory(long seed, String prefix, int steps) {
+    try {
+      replayRandomHistory(seed, prefix, steps, LONG, 0);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
+  }
+
+  /**
+   * Replays {@code steps} random protocol steps on 16 keys against the node and the reference,
+   * with {@code times}; {@code expiries} times, evenly spaced, it waits until every record has
+   * expired at the node and clears the reference.
+   */
+  private void replayRandomHistory(long seed, String prefix, int steps, EntryTimes times,
+      int expiries) throws InterruptedException {
     Random random = new Random(seed);
     Map<String, @Nullable EntryRecord> reference = new HashMap<>();
     Map<String, List<String>> leases = new HashMap<>();
-    long now = 0; // the reference's clock: with LONG times nothing expires
+    long now = 0; // the reference's clock: with times times nothing expires
     for (int i = 0; i < steps; i++) {
+      if (expiries > 0 && i > 0 && i % (steps / (expiries + 1)) == 0) {
+        for (int n = 0; n < 16; n++) {
+          awaitAbsent(key(prefix + n));
+        }
+        reference.clear();
+      }
       String name = prefix + random.nextInt(16);
       byte[] k = key(name);
       EntryRecord before = reference.get(name);
@@ -163,8 +193,8 @@ public abstract class CacheNodeContract {
         case 1: {
           String nonce = "n" + i;
           boolean want = random.nextInt(5) != 0;
-          step = EntryProtocol.getOrLease(before, want, nonce, LONG, now);
-          actual = node.getOrLease(k, want, nonce, LONG);
+          step = EntryProtocol.getOrLease(before, want, nonce, times, now);
+          actual = node.getOrLease(k, want, nonce, times);
           Lookup lookup = (Lookup) step.result();
           if (lookup.kind() == Lookup.Kind.LEASED) {
             leases.computeIfAbsent(name, n -> new ArrayList<>()).add(lookup.leaseToken());
@@ -177,28 +207,28 @@ public abstract class CacheNodeContract {
           String lease = known.isEmpty() || random.nextBoolean() ? null
               : known.get(random.nextInt(known.size()));
           boolean minimal = random.nextInt(4) == 0;
-          step = EntryProtocol.putFromLoad(before, value, version, lease, minimal, LONG, now);
-          actual = node.putFromLoad(k, value, version, lease, minimal, LONG);
+          step = EntryProtocol.putFromLoad(before, value, version, lease, minimal, times, now);
+          actual = node.putFromLoad(k, value, version, lease, minimal, times);
           break;
         }
         case 4:
-          step = EntryProtocol.lock(before, lockId, LONG, now);
-          actual = node.lock(k, lockId, LONG);
+          step = EntryProtocol.lock(before, lockId, times, now);
+          actual = node.lock(k, lockId, times);
           break;
         case 5:
         case 6: {
           Unlock unlock = randomUnlock(random, lockId, value, version);
-          step = EntryProtocol.unlock(before, unlock, LONG, now);
-          actual = node.unlock(k, unlock, LONG);
+          step = EntryProtocol.unlock(before, unlock, times, now);
+          actual = node.unlock(k, unlock, times);
           break;
         }
         case 7:
-          step = EntryProtocol.afterInsert(before, value, version, LONG, now);
-          actual = node.afterInsert(k, value, version, LONG);
+          step = EntryProtocol.afterInsert(before, value, version, times, now);
+          actual = node.afterInsert(k, value, version, times);
           break;
         default:
-          step = EntryProtocol.evict(before, LONG, now);
-          actual = node.evict(k, LONG);
+          step = EntryProtocol.evict(before, times, now);
+          actual = node.evict(k, times);
           break;
       }
       expected = step.result();
