@@ -10,6 +10,9 @@ import java.util.Objects;
  * <p>Immutable and thread-safe.
  */
 public final class EntryTimes {
+  /** The longest any record may live: a year. Longer is a mistake, and overflows clocks. */
+  public static final Duration MAX_TTL = Duration.ofDays(365);
+
   private final long valueTtlMillis;
   private final long leaseTtlMillis;
   private final long lockTtlMillis;
@@ -25,7 +28,8 @@ public final class EntryTimes {
   /** Times for transactions of at most {@code maxTransaction} and values that live {@code valueTtl}. */
   public static EntryTimes of(Duration maxTransaction, Duration valueTtl) {
     long theta = positiveMillis(maxTransaction, "maxTransaction");
-    return new EntryTimes(positiveMillis(valueTtl, "valueTtl"), theta, 2 * theta, theta);
+    return new EntryTimes(positiveMillis(valueTtl, "valueTtl"), theta,
+        checkTtlMillis(2 * theta), theta);
   }
 
   /** Explicit times, each at least one millisecond; for tests and unusual setups. */
@@ -52,10 +56,20 @@ public final class EntryTimes {
     return tombstoneTtlMillis;
   }
 
+  /** Checks a lifetime in milliseconds: at least 1, at most {@link #MAX_TTL}. */
+  public static long checkTtlMillis(long ttlMillis) {
+    if (ttlMillis < 1 || ttlMillis > MAX_TTL.toMillis()) {
+      throw new IllegalArgumentException("a lifetime must be from 1 ms to " + MAX_TTL.toDays()
+          + " days, was " + ttlMillis + " ms");
+    }
+    return ttlMillis;
+  }
+
   private static long positiveMillis(Duration d, String name) {
     Objects.requireNonNull(d, name);
-    if (d.isNegative() || d.isZero() || d.toMillis() < 1) {
-      throw new IllegalArgumentException(name + " must be at least 1 ms, was " + d);
+    if (d.isNegative() || d.compareTo(MAX_TTL) > 0 || d.toMillis() < 1) {
+      throw new IllegalArgumentException(name + " must be from 1 ms to " + MAX_TTL.toDays()
+          + " days, was " + d);
     }
     return d.toMillis();
   }

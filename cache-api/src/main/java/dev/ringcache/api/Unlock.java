@@ -1,5 +1,6 @@
 package dev.ringcache.api;
 
+import dev.ringcache.api.spi.EntryProtocol;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -18,7 +19,7 @@ public final class Unlock {
 
   private Unlock(String lockId, boolean committed, boolean delete, byte @Nullable [] value,
       long version) {
-    this.lockId = Objects.requireNonNull(lockId, "lockId");
+    this.lockId = EntryProtocol.checkId("lockId", lockId);
     this.committed = committed;
     this.delete = delete;
     this.value = value;

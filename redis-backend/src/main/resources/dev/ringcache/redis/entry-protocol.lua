@@ -205,6 +205,7 @@ elseif op == 'insert' then
 elseif op == 'evict' then
   local r = load()
   if r ~= nil and r.t == 'L' then
+    redis.call('HSET', key, 'c', '1') -- its last unlock must leave a tombstone
     redis.call('HINCRBY', key, 'g', 1)
     return 'KEPT_LOCK'
   end

@@ -32,7 +32,32 @@ import org.jspecify.annotations.Nullable;
  * <p>Immutable and thread-safe (stateless).
  */
 public final class EntryProtocol {
+  /** The longest lock id, nonce or lease token accepted. */
+  public static final int MAX_ID_LENGTH = 200;
+
   private EntryProtocol() {}
+
+  /**
+   * Checks a lock id, nonce or lease token: 1 to {@value #MAX_ID_LENGTH} printable ASCII characters
+   * (0x21 to 0x7E), so that every node stores and compares it byte for byte alike. A lock id must be
+   * unique to its transaction and never reused: a reused id joins a lock left by its earlier holder
+   * as that holder.
+   */
+  public static String checkId(String what, String id) {
+    Objects.requireNonNull(id, what);
+    if (id.isEmpty() || id.length() > MAX_ID_LENGTH) {
+      throw new IllegalArgumentException(what + " must have 1 to " + MAX_ID_LENGTH
+          + " characters, had " + id.length());
+    }
+    for (int i = 0; i < id.length(); i++) {
+      char c = id.charAt(i);
+      if (c < 0x21 || c > 0x7E) {
+        throw new IllegalArgumentException(what + " must be printable ASCII without spaces; '"
+            + id + "' has character " + (int) c + " at " + i);
+      }
+    }
+    return id;
+  }
 
   /**
    * The record after an operation, and its result.
@@ -78,6 +103,7 @@ public final class EntryProtocol {
   public static Step<Boolean> put(@Nullable EntryRecord current, byte[] value, long ttlMillis,
       long now) {
     Objects.requireNonNull(value, "value");
+    EntryTimes.checkTtlMillis(ttlMillis);
     return new Step<>(EntryRecord.value(value, Lookup.NO_VERSION, 0, now + ttlMillis), true);
   }
 
@@ -93,6 +119,7 @@ public final class EntryProtocol {
    */
   public static Step<Lookup> getOrLease(@Nullable EntryRecord current, boolean wantLease,
       String nonce, EntryTimes times, long now) {
+    checkId("nonce", nonce);
     EntryRecord r = live(current, now);
     if (r != null && r.state() == State.VALUE) {
       return new Step<>(r, Lookup.hit(Objects.requireNonNull(r.value()), r.version()));
@@ -124,6 +151,9 @@ public final class EntryProtocol {
   public static Step<PutOutcome> putFromLoad(@Nullable EntryRecord current, byte[] value,
       long version, @Nullable String leaseToken, boolean minimal, EntryTimes times, long now) {
     Objects.requireNonNull(value, "value");
+    if (leaseToken != null) {
+      checkId("leaseToken", leaseToken);
+    }
     EntryRecord r = live(current, now);
     long expires = now + times.valueTtlMillis();
     if (r != null && r.state() == State.LOCKED) {
@@ -168,7 +198,7 @@ public final class EntryProtocol {
    */
   public static Step<Boolean> lock(@Nullable EntryRecord current, String lockId,
       EntryTimes times, long now) {
-    Objects.requireNonNull(lockId, "lockId");
+    checkId("lockId", lockId);
     EntryRecord r = live(current, now);
     long expires = now + times.lockTtlMillis();
     if (r != null && r.state() == State.LOCKED) {
@@ -252,15 +282,17 @@ public final class EntryProtocol {
 
   /**
    * An invalidation without a lock (session or factory eviction, a cache mode that refreshes): the
-   * key becomes a tombstone that keeps the version it knew. A locked key stays locked.
+   * key becomes a tombstone that keeps the version it knew. A locked key stays locked but is marked
+   * concurrent, so its last unlock leaves a tombstone instead of writing its value through: the
+   * eviction may stand for a change the lock's writer never saw.
    */
   public static Step<EvictOutcome> evict(@Nullable EntryRecord current, EntryTimes times,
       long now) {
     EntryRecord r = live(current, now);
     if (r != null && r.state() == State.LOCKED) {
-      return new Step<>(new EntryRecord(State.LOCKED, null, Lookup.NO_VERSION, r.lockIds(),
-          r.concurrent(), r.baseVersion(), r.committedVersion(), r.deleted(), r.generation() + 1,
-          null, r.expiresAtMillis()), EvictOutcome.KEPT_LOCK);
+      return new Step<>(new EntryRecord(State.LOCKED, null, Lookup.NO_VERSION, r.lockIds(), true,
+          r.baseVersion(), r.committedVersion(), r.deleted(), r.generation() + 1, null,
+          r.expiresAtMillis()), EvictOutcome.KEPT_LOCK);
     }
     long known = r != null && (r.state() == State.VALUE || r.state() == State.TOMBSTONE)
         ? r.version() : Lookup.NO_VERSION;

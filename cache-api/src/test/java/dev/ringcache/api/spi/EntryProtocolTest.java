@@ -2,6 +2,7 @@ package dev.ringcache.api.spi;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ringcache.api.EntryTimes;
 import dev.ringcache.api.EvictOutcome;
@@ -232,6 +233,38 @@ class EntryProtocolTest {
     step(EntryProtocol.evict(record, TIMES, now));
     assertThat(step(EntryProtocol.afterInsert(record, NEW, 1, TIMES, now))).isEqualTo(InsertOutcome.SKIPPED);
     assertThat(step(EntryProtocol.afterInsert(record, NEW, 2, TIMES, now))).isEqualTo(InsertOutcome.STORED);
+  }
+
+  @Test
+  void evictDuringALock_forbidsThatLocksWriteThrough() {
+    // W locks and commits v6; meanwhile another change commits v7 and evicts. W's unlock must not
+    // write v6 back over it.
+    value(OLD, 5);
+    lock("w");
+    assertThat(step(EntryProtocol.evict(record, TIMES, now))).isEqualTo(EvictOutcome.KEPT_LOCK);
+    assertThat(unlock(Unlock.committedValue("w", NEW, 6))).isEqualTo(UnlockOutcome.WROTE_TOMBSTONE);
+    assertThat(load(OLD, 5, null)).isEqualTo(PutOutcome.REJECTED_TOMBSTONE);
+  }
+
+  @Test
+  void idsAndLifetimes_areChecked_soEveryNodeStoresThemAlike() {
+    for (String bad : new String[] {"", " ", "a b", "\uD800", "caf\u00e9", "x".repeat(201)}) {
+      String id = bad.replace("\\uD800", "\uD800").replace("\\u00e9", "\u00e9");
+      assertThatThrownBy(() -> lock(id))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lockId");
+      assertThatThrownBy(() -> Unlock.rolledBack(id))
+          .isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> read(true, id))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("nonce");
+      assertThatThrownBy(() -> load(OLD, 1, id))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("leaseToken");
+    }
+    assertThatThrownBy(
+            () -> EntryProtocol.put(null, OLD, Long.MAX_VALUE, now))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("365 days");
+    assertThatThrownBy(
+            () -> EntryTimes.of(Duration.ofDays(200), Duration.ofSeconds(1)))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
