@@ -16,6 +16,9 @@ import java.util.regex.Pattern;
 public final class DurationFormat {
   private static final Pattern SYNTAX = Pattern.compile("(\\d{1,12})\\s*(ms|s|m|h|d)");
 
+  /** The longest duration accepted: ten years. */
+  static final Duration MAX = Duration.ofDays(3650);
+
   private DurationFormat() {}
 
   /**
@@ -31,18 +34,29 @@ public final class DurationFormat {
           + "number and a unit (ms, s, m, h, d), e.g. 50ms, 2s, 10m");
     }
     long amount = Long.parseLong(m.group(1));
+    Duration duration;
     switch (m.group(2)) {
       case "ms":
-        return Duration.ofMillis(amount);
+        duration = Duration.ofMillis(amount);
+        break;
       case "s":
-        return Duration.ofSeconds(amount);
+        duration = Duration.ofSeconds(amount);
+        break;
       case "m":
-        return Duration.ofMinutes(amount);
+        duration = Duration.ofMinutes(amount);
+        break;
       case "h":
-        return Duration.ofHours(amount);
+        duration = Duration.ofHours(amount);
+        break;
       default:
-        return Duration.ofDays(amount);
+        duration = Duration.ofDays(amount);
+        break;
     }
+    if (duration.compareTo(MAX) > 0) {
+      throw new ConfigurationException(what + ": '" + text + "' is longer than " + MAX.toDays()
+          + " days");
+    }
+    return duration;
   }
 
   /** The shortest text {@link #parse} reads back as {@code duration} (whole milliseconds). */

@@ -1,5 +1,6 @@
 package dev.ringcache.api;
 
+import java.util.Arrays;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -91,15 +92,15 @@ public final class Lookup {
   }
 
   @Override
-  public boolean equals(Object o) {
+  public boolean equals(@Nullable Object o) {
     return o instanceof Lookup that && kind == that.kind && version == that.version
-        && java.util.Arrays.equals(value, that.value)
+        && Arrays.equals(value, that.value)
         && Objects.equals(leaseToken, that.leaseToken);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(kind, version, java.util.Arrays.hashCode(value), leaseToken);
+    return Objects.hash(kind, version, Arrays.hashCode(value), leaseToken);
   }
 
   @Override

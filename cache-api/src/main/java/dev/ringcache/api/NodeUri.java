@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -26,8 +25,6 @@ import org.jspecify.annotations.Nullable;
 public final class NodeUri {
   /** The option every scheme accepts: the node's weight on the ring, a whole number from 1. */
   public static final String WEIGHT = "weight";
-
-  private static final Pattern USER_INFO = Pattern.compile("(?<=//)[^/?#@]*@");
 
   private final String scheme;
   private final String host;
@@ -72,7 +69,9 @@ public final class NodeUri {
       throw new ConfigurationException("node URI '" + shown + "' names no host or node");
     }
     if (uri.getHost() == null && authority.contains(":")) {
-      throw new ConfigurationException("node URI '" + shown + "' has a bad host or port");
+      throw new ConfigurationException("node URI '" + shown + "' has a bad host or port: a host is"
+          + " a name of letters, digits, '-' and '.' (no '_'), an IPv4 address or [IPv6]; a port is"
+          + " a number");
     }
     if (uri.getPort() == 0 || uri.getPort() > 65535) {
       throw new ConfigurationException("node URI '" + shown + "': port " + uri.getPort()
@@ -112,9 +111,18 @@ public final class NodeUri {
     return parsed;
   }
 
-  /** {@code text} with the user information of a URI replaced by {@code ***}. */
+  /**
+   * {@code text} with everything between {@code //} and the last {@code @} replaced by {@code ***}:
+   * a password may hold any character, {@code /}, {@code ?}, {@code #} and {@code @} included, so
+   * only the last {@code @} surely ends it.
+   */
   static String redact(String text) {
-    return USER_INFO.matcher(text).replaceAll("***@");
+    int start = text.indexOf("//");
+    int at = text.lastIndexOf('@');
+    if (start < 0 || at < start) {
+      return text;
+    }
+    return text.substring(0, start + 2) + "***" + text.substring(at);
   }
 
   public String scheme() {
@@ -213,19 +221,17 @@ public final class NodeUri {
   }
 
   /**
-   * The node's id on the ring: {@code host:port} (with {@code /db} when the path names one), or the
-   * name of a {@code local://} node. It has no user or password, so it is safe to log, and it
-   * matches spymemcached's Ketama id for a node given by IP address.
+   * The node's id on the ring, the same in every JVM that names the node alike: the host in lower
+   * case and the port, {@code defaultPort} when the URI gives none ({@code 10.0.1.1:11211}, as
+   * spymemcached names a node given by IP address). It has no user or password, so it is safe to
+   * log. Spell each host the same way in every JVM: a name and its IP address are different ids.
    */
-  public String id() {
-    if (port < 0) {
-      return host;
-    }
-    return host + ":" + port + (path.length() > 1 ? path : "");
+  public String id(int defaultPort) {
+    return host.toLowerCase(Locale.ROOT) + ":" + port(defaultPort);
   }
 
   @Override
-  public boolean equals(Object o) {
+  public boolean equals(@Nullable Object o) {
     return o instanceof NodeUri that && redacted.equals(that.redacted)
         && Objects.equals(password, that.password);
   }

@@ -14,9 +14,12 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import org.jspecify.annotations.Nullable;
@@ -39,6 +42,9 @@ import org.jspecify.annotations.Nullable;
  * <p>Thread-safe.
  */
 public final class ShardedCache implements AutoCloseable {
+  /** Batches that run on threads of their own at once; more run in their callers' threads. */
+  static final int MAX_BATCH_THREADS = 64;
+
   private final NodeProviders providers;
   private final ExecutorService batches;
   private final Object membership = new Object();
@@ -49,11 +55,19 @@ public final class ShardedCache implements AutoCloseable {
     this.providers = providers;
     this.ring = ring;
     AtomicInteger threads = new AtomicInteger();
-    this.batches = Executors.newCachedThreadPool(task -> {
-      Thread t = new Thread(task, "ringcache-batch-" + threads.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
+    // At most MAX_BATCH_THREADS batches run on threads of their own; beyond that a batch runs in
+    // the caller's thread, so a slow node cannot pile up threads without bound.
+    this.batches = new ThreadPoolExecutor(0, MAX_BATCH_THREADS, 60, TimeUnit.SECONDS,
+        new SynchronousQueue<>(), task -> {
+          Thread t = new Thread(task, "ringcache-batch-" + threads.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        }, (task, executor) -> {
+          if (executor.isShutdown()) {
+            throw new RejectedExecutionException("closed");
+          }
+          task.run();
+        });
   }
 
   /** Starts a cache; at least one node URI must be given. */
@@ -201,7 +215,11 @@ public final class ShardedCache implements AutoCloseable {
     return ring;
   }
 
-  /** Opens the node named by {@code uri} and adds it to the ring; returns its id. */
+  /**
+   * Opens the node named by {@code uri} and adds it to the ring; returns its id. The new node takes
+   * over its share of keys at once: until node quarantine lands (DESIGN.md §5), keys it takes from
+   * a node with locks on them are not protected during the change.
+   */
   public String addNode(String uri) {
     NodeUri parsed = NodeUri.parse(uri);
     synchronized (membership) {
@@ -213,6 +231,9 @@ public final class ShardedCache implements AutoCloseable {
               + "with id '" + node.id() + "'");
         }
         ring = ring.with(node.id(), node, parsed.weight());
+      } catch (IllegalArgumentException e) {
+        node.close();
+        throw new ConfigurationException("node URI '" + parsed + "': " + e.getMessage(), e);
       } catch (RuntimeException e) {
         node.close();
         throw e;
@@ -221,7 +242,10 @@ public final class ShardedCache implements AutoCloseable {
     }
   }
 
-  /** Removes the node {@code id} from the ring, then closes it. */
+  /**
+   * Removes the node {@code id} from the ring, then closes it. Calls still running on it fail with
+   * a {@link NodeUnavailableException}.
+   */
   public void removeNode(String id) {
     Objects.requireNonNull(id, "id");
     synchronized (membership) {
@@ -276,10 +300,11 @@ public final class ShardedCache implements AutoCloseable {
 
   private static long ttlMillis(Duration ttl) {
     Objects.requireNonNull(ttl, "ttl");
-    if (ttl.isNegative() || ttl.toMillis() < 1) {
-      throw new IllegalArgumentException("ttl must be at least 1 ms, was " + ttl);
+    if (ttl.isNegative() || ttl.toMillis() < 1 || ttl.compareTo(EntryTimes.MAX_TTL) > 0) {
+      throw new IllegalArgumentException("ttl must be from 1 ms to " + EntryTimes.MAX_TTL.toDays()
+          + " days, was " + ttl);
     }
-    return ttl.toMillis();
+    return EntryTimes.checkTtlMillis(ttl.toMillis());
   }
 
   /** Groups the keys by owning node and runs {@code work} once per node, in parallel. */
@@ -296,8 +321,13 @@ public final class ShardedCache implements AutoCloseable {
       return;
     }
     List<Future<?>> others = new ArrayList<>();
-    for (Map.Entry<CacheNode, List<Integer>> group : work0.subList(1, work0.size())) {
-      others.add(batches.submit(() -> work.accept(group.getKey(), group.getValue())));
+    try {
+      for (Map.Entry<CacheNode, List<Integer>> group : work0.subList(1, work0.size())) {
+        others.add(batches.submit(() -> work.accept(group.getKey(), group.getValue())));
+      }
+    } catch (RejectedExecutionException e) {
+      others.forEach(f -> f.cancel(true));
+      throw new IllegalStateException("this ShardedCache was closed during a batch", e);
     }
     RuntimeException failure = null;
     try {

@@ -27,8 +27,9 @@ import org.jspecify.annotations.Nullable;
  * Reads one entry of {@link ValueCodec}'s wire format. Input that is not an entry this codec wrote
  * raises an {@link UnreadableEntryException} (or, from a value's factory method, some other
  * runtime exception): never an allocation larger than the input could fill, never a recursion
- * deeper than {@link ValueCodec#MAX_DEPTH}, never a class loaded but an enum's or an allow-listed
- * one.
+ * deeper than {@link ValueCodec#MAX_DEPTH}, and no class initialized but an enum named by the
+ * entry or an allow-listed one. (A class the entry names is loaded, without initialization, to
+ * check that it is an enum; an enum whose initializer fails reads as a miss.)
  *
  * <p>Not thread-safe: one per entry.
  */
@@ -347,6 +348,9 @@ final class ValueReader {
       return valueOf(type, name);
     } catch (IllegalArgumentException e) {
       throw UnreadableEntryException.of(MissReason.UNKNOWN_CLASS); // no such constant here
+    } catch (LinkageError e) {
+      // valueOf initializes the enum; if its static initializer fails, the entry is unreadable here.
+      throw UnreadableEntryException.of(MissReason.UNKNOWN_CLASS);
     }
   }
 

@@ -14,6 +14,7 @@ import dev.ringcache.api.RingCacheException;
 import dev.ringcache.api.Unlock;
 import dev.ringcache.api.UnlockOutcome;
 import dev.ringcache.api.spi.CacheNode;
+import dev.ringcache.api.spi.EntryProtocol;
 import dev.ringcache.api.spi.EntryRecord;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,7 +25,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
@@ -43,8 +46,10 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
 /**
  * One Redis server, through a Jedis connection pool of its own. Every protocol step is one EVALSHA
  * of {@code entry-protocol.lua}; a plain read is one HMGET; batches are pipelined, one round trip
- * per batch. Jedis exceptions never leave this class: a connection problem becomes a {@link
- * NodeUnavailableException} (a read timeout its subtype {@link CacheTimeoutException}).
+ * per batch (plus one SCRIPT LOAD after the server lost its scripts). Jedis exceptions never leave
+ * this class: a connection problem becomes a {@link NodeUnavailableException} (a read timeout its
+ * subtype {@link CacheTimeoutException}); after {@link #close()} every operation fails with a
+ * {@link NodeUnavailableException}.
  *
  * <p>Thread-safe.
  */
@@ -60,6 +65,7 @@ final class RedisNode implements CacheNode {
   private final String id;
   private final RedisNodeOptions options;
   private final RedisClient client;
+  private volatile boolean closed;
 
   RedisNode(String id, RedisNodeOptions options) {
     this.id = id;
@@ -147,7 +153,7 @@ final class RedisNode implements CacheNode {
   @Override
   public void put(byte[] key, byte[] value, long ttlMillis) {
     Objects.requireNonNull(value, "value");
-    script(key, bytes("put"), value, number(ttlMillis));
+    script(key, bytes("put"), value, number(EntryTimes.checkTtlMillis(ttlMillis)));
   }
 
   @Override
@@ -155,6 +161,7 @@ final class RedisNode implements CacheNode {
     if (keys.isEmpty()) {
       return;
     }
+    EntryTimes.checkTtlMillis(ttlMillis);
     run(() -> {
       for (int attempt = 0; ; attempt++) {
         List<Response<Object>> responses = new ArrayList<>(keys.size());
@@ -189,6 +196,7 @@ final class RedisNode implements CacheNode {
 
   @Override
   public Lookup getOrLease(byte[] key, boolean wantLease, String nonce, EntryTimes times) {
+    EntryProtocol.checkId("nonce", nonce);
     List<?> reply = (List<?>) script(key, bytes("lease"), flag(wantLease), bytes(nonce),
         number(times.leaseTtlMillis()));
     switch (text(reply.get(0))) {
@@ -207,6 +215,9 @@ final class RedisNode implements CacheNode {
   public PutOutcome putFromLoad(byte[] key, byte[] value, long version,
       @Nullable String leaseToken, boolean minimal, EntryTimes times) {
     Objects.requireNonNull(value, "value");
+    if (leaseToken != null) {
+      EntryProtocol.checkId("leaseToken", leaseToken);
+    }
     return PutOutcome.valueOf(text(script(key, bytes("load"), value, version(version),
         bytes(leaseToken == null ? "" : leaseToken), flag(minimal),
         number(times.valueTtlMillis()))));
@@ -214,7 +225,7 @@ final class RedisNode implements CacheNode {
 
   @Override
   public boolean lock(byte[] key, String lockId, EntryTimes times) {
-    Objects.requireNonNull(lockId, "lockId");
+    EntryProtocol.checkId("lockId", lockId);
     return ((Long) script(key, bytes("lock"), bytes(lockId), number(times.lockTtlMillis()))) == 1L;
   }
 
@@ -249,7 +260,7 @@ final class RedisNode implements CacheNode {
     if (flat.isEmpty()) {
       return null;
     }
-    java.util.Map<String, byte[]> fields = new java.util.HashMap<>();
+    Map<String, byte[]> fields = new HashMap<>();
     List<String> locks = new ArrayList<>();
     for (int i = 0; i < flat.size(); i += 2) {
       String field = text(flat.get(i));
@@ -283,7 +294,13 @@ final class RedisNode implements CacheNode {
   }
 
   @Override
+  public long clockMillis() {
+    return System.currentTimeMillis();
+  }
+
+  @Override
   public void close() {
+    closed = true;
     try {
       client.close();
     } catch (RuntimeException e) {
@@ -313,6 +330,9 @@ final class RedisNode implements CacheNode {
 
   /** Runs a Jedis call, translating its exceptions at this edge. */
   private <T> T run(Supplier<T> call) {
+    if (closed) {
+      throw new NodeUnavailableException("redis node " + id + " is closed");
+    }
     try {
       return call.get();
     } catch (JedisConnectionException e) {
@@ -326,7 +346,13 @@ final class RedisNode implements CacheNode {
       throw new NodeUnavailableException("redis node " + id + " refused the credentials in its "
           + "URI (user and password): " + e.getMessage(), e);
     } catch (JedisException e) {
+      if (closed) {
+        throw new NodeUnavailableException("redis node " + id + " was closed during the call", e);
+      }
       throw new RingCacheException("redis node " + id + " refused a command: " + e.getMessage(), e);
+    } catch (NumberFormatException e) {
+      throw new RingCacheException("redis node " + id + " holds a record ringcache did not write"
+          + " under one of its keys", e);
     }
   }
 

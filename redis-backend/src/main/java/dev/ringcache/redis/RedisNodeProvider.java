@@ -52,13 +52,15 @@ public final class RedisNodeProvider implements CacheNodeProvider {
         uri.scheme().equals("rediss"), uri.user(), uri.password(), database,
         millis(uri, TIMEOUT), millis(uri, CONNECT_TIMEOUT),
         uri.intOption(POOL_SIZE, DEFAULT_POOL_SIZE, 1, 1024));
-    return new RedisNode(uri.id(), options);
+    // The ring id must be the same in every JVM: canonical host and port, and the database if any.
+    return new RedisNode(uri.id(DEFAULT_PORT) + (database == 0 ? "" : "/" + database), options);
   }
 
   private static int millis(NodeUri uri, String option) {
     long ms = uri.durationOption(option, DEFAULT_TIMEOUT).toMillis();
-    if (ms > Integer.MAX_VALUE) {
-      throw new ConfigurationException("node URI '" + uri + "': option " + option + " is too long");
+    if (ms > 3_600_000) {
+      throw new ConfigurationException("node URI '" + uri + "': option " + option
+          + " must be at most 1h");
     }
     return (int) ms;
   }

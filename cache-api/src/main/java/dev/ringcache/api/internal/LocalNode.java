@@ -4,6 +4,7 @@ import dev.ringcache.api.EntryTimes;
 import dev.ringcache.api.EvictOutcome;
 import dev.ringcache.api.InsertOutcome;
 import dev.ringcache.api.Lookup;
+import dev.ringcache.api.NodeUnavailableException;
 import dev.ringcache.api.PutOutcome;
 import dev.ringcache.api.Unlock;
 import dev.ringcache.api.UnlockOutcome;
@@ -13,6 +14,7 @@ import dev.ringcache.api.spi.EntryRecord;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -29,7 +31,7 @@ final class LocalNode implements CacheNode {
   private final String name;
   private final LocalStore store;
   private final Runnable onClose;
-  private volatile boolean closed;
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   LocalNode(String name, LocalStore store, Runnable onClose) {
     this.name = name;
@@ -49,7 +51,7 @@ final class LocalNode implements CacheNode {
 
   @Override
   public byte @Nullable [] get(byte[] key) {
-    return EntryProtocol.get(store.read(key), store.now()).result();
+    return EntryProtocol.get(store().read(key), store.now()).result();
   }
 
   @Override
@@ -64,7 +66,7 @@ final class LocalNode implements CacheNode {
   @Override
   public void put(byte[] key, byte[] value, long ttlMillis) {
     Objects.requireNonNull(value, "value");
-    store.apply(key, r -> EntryProtocol.put(r, value, ttlMillis, store.now()));
+    store().apply(key, r -> EntryProtocol.put(r, value, ttlMillis, store.now()));
   }
 
   @Override
@@ -76,53 +78,65 @@ final class LocalNode implements CacheNode {
 
   @Override
   public boolean delete(byte[] key) {
-    return store.apply(key, r -> EntryProtocol.delete(r, store.now()));
+    return store().apply(key, r -> EntryProtocol.delete(r, store.now()));
   }
 
   @Override
   public Lookup getOrLease(byte[] key, boolean wantLease, String nonce, EntryTimes times) {
-    return store.apply(key, r -> EntryProtocol.getOrLease(r, wantLease, nonce, times, store.now()));
+    return store().apply(key, r -> EntryProtocol.getOrLease(r, wantLease, nonce, times, store.now()));
   }
 
   @Override
   public PutOutcome putFromLoad(byte[] key, byte[] value, long version,
       @Nullable String leaseToken, boolean minimal, EntryTimes times) {
-    return store.apply(key, r -> EntryProtocol.putFromLoad(r, value, version, leaseToken, minimal,
+    return store().apply(key, r -> EntryProtocol.putFromLoad(r, value, version, leaseToken, minimal,
         times, store.now()));
   }
 
   @Override
   public boolean lock(byte[] key, String lockId, EntryTimes times) {
-    return store.apply(key, r -> EntryProtocol.lock(r, lockId, times, store.now()));
+    return store().apply(key, r -> EntryProtocol.lock(r, lockId, times, store.now()));
   }
 
   @Override
   public UnlockOutcome unlock(byte[] key, Unlock unlock, EntryTimes times) {
-    return store.apply(key, r -> EntryProtocol.unlock(r, unlock, times, store.now()));
+    return store().apply(key, r -> EntryProtocol.unlock(r, unlock, times, store.now()));
   }
 
   @Override
   public InsertOutcome afterInsert(byte[] key, byte[] value, long version, EntryTimes times) {
-    return store.apply(key, r -> EntryProtocol.afterInsert(r, value, version, times, store.now()));
+    return store().apply(key, r -> EntryProtocol.afterInsert(r, value, version, times, store.now()));
   }
 
   @Override
   public EvictOutcome evict(byte[] key, EntryTimes times) {
-    return store.apply(key, r -> EntryProtocol.evict(r, times, store.now()));
+    return store().apply(key, r -> EntryProtocol.evict(r, times, store.now()));
   }
 
   @Override
   public @Nullable EntryRecord inspect(byte[] key) {
-    EntryRecord record = store.read(key);
+    EntryRecord record = store().read(key);
     return record == null || record.expiresAtMillis() <= store.now() ? null : record;
   }
 
   @Override
+  public long clockMillis() {
+    return store.now();
+  }
+
+  @Override
   public void close() {
-    if (!closed) {
-      closed = true;
+    if (closed.compareAndSet(false, true)) {
       onClose.run();
     }
+  }
+
+  /** The store, unless this node is closed (its store may be another node's by now). */
+  private LocalStore store() {
+    if (closed.get()) {
+      throw new NodeUnavailableException("local node " + name + " is closed");
+    }
+    return store;
   }
 
   @Override

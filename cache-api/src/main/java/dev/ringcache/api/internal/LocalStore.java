@@ -11,12 +11,12 @@ import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The records of one in-process node, in a Caffeine cache bounded by entry count, each record
- * expiring at its own time. Every change runs inside Caffeine's per-key compute, so each protocol
- * step is atomic for its key.
+ * The records of one in-process node, in a Caffeine cache, each record expiring at its own time.
+ * Every change runs inside Caffeine's per-key compute, so each protocol step is atomic for its key.
  *
- * <p>Size eviction may drop a lock or tombstone before its time, which weakens the guarantee as
- * eviction does on any node (PROTOCOL-NOTES A3): size the store with headroom.
+ * <p>Only values count toward the size bound: locks, tombstones and leases weigh nothing, so size
+ * eviction never drops one before its time (which would let a stale value in). They live at most
+ * 2Θ, so their number is bounded by the rate of writes and misses.
  *
  * <p>Thread-safe.
  */
@@ -29,7 +29,8 @@ final class LocalStore {
     this.maxEntries = maxEntries;
     this.clockMillis = clockMillis;
     this.records = Caffeine.newBuilder()
-        .maximumSize(maxEntries)
+        .maximumWeight(maxEntries)
+        .weigher((ByteKey key, EntryRecord record) -> record.state() == EntryRecord.State.VALUE ? 1 : 0)
         .expireAfter(new Expiry<ByteKey, EntryRecord>() {
           @Override
           public long expireAfterCreate(ByteKey key, EntryRecord record, long currentTime) {

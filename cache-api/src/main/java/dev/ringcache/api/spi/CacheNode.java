@@ -20,8 +20,15 @@ import org.jspecify.annotations.Nullable;
  * (or its subtype {@link dev.ringcache.api.CacheTimeoutException}); it never lets its client
  * library's exceptions through. It must be possible to open a node whose server is down.
  *
+ * <p>Lock ids, nonces and lease tokens are checked with {@link EntryProtocol#checkId}; a lock id is
+ * unique to its transaction and never reused. Lifetimes are checked with {@link
+ * EntryTimes#checkTtlMillis}. After {@link #close()}, every operation fails with a {@link
+ * dev.ringcache.api.NodeUnavailableException}.
+ *
  * <p>Created by a {@link CacheNodeProvider}; owned and closed by whoever opened it (normally the
- * {@link dev.ringcache.api.ShardedCache}). Implementations are thread-safe.
+ * {@link dev.ringcache.api.ShardedCache}). Implementations must be thread-safe.
+ *
+ * <p>Thread-safe.
  */
 public interface CacheNode extends AutoCloseable {
   /** The node's id on the ring; contains no secret. */
@@ -66,6 +73,9 @@ public interface CacheNode extends AutoCloseable {
 
   /** The record under a key as the protocol sees it, or null if absent: for tests and tools. */
   @Nullable EntryRecord inspect(byte[] key);
+
+  /** Now, in the clock of the expiry times {@link #inspect} reports (for tests and tools). */
+  long clockMillis();
 
   /** Releases connections and threads; idempotent. */
   @Override

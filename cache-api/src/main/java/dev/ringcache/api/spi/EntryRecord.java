@@ -1,6 +1,7 @@
 package dev.ringcache.api.spi;
 
 import dev.ringcache.api.Lookup;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -13,8 +14,8 @@ import org.jspecify.annotations.Nullable;
  * State#LEASE}). A key without a record is absent.
  *
  * <p>Fields that a state does not use hold their empty value (null, {@link Lookup#NO_VERSION},
- * false, an empty list). {@code generation} counts the key's lock, unlock and invalidation steps
- * since the record appeared; {@code expiresAtMillis} is in the node's clock.
+ * false, an empty list). {@code generation} counts the key's lease, lock, unlock and invalidation
+ * steps since the record appeared; {@code expiresAtMillis} is in the node's clock.
  *
  * <p>Immutable and thread-safe. The value array is not copied: do not change it.
  */
@@ -74,7 +75,7 @@ public final class EntryRecord {
       List<String> lockIds, boolean concurrent, long baseVersion, long committedVersion,
       boolean deleted, long generation, @Nullable String leaseToken, long expiresAtMillis) {
     Objects.requireNonNull(state, "state");
-    List<String> sorted = new java.util.ArrayList<>(lockIds);
+    List<String> sorted = new ArrayList<>(lockIds);
     sorted.sort(null);
     return new EntryRecord(state, value, version, sorted, concurrent, baseVersion,
         committedVersion, deleted, generation, leaseToken, expiresAtMillis);
@@ -145,7 +146,7 @@ public final class EntryRecord {
   }
 
   @Override
-  public boolean equals(Object o) {
+  public boolean equals(@Nullable Object o) {
     return o instanceof EntryRecord that && state == that.state
         && Arrays.equals(value, that.value) && version == that.version
         && lockIds.equals(that.lockIds) && concurrent == that.concurrent
