@@ -20,7 +20,7 @@ class NodeUriTest {
     assertThat(uri.path()).isEqualTo("/2");
     assertThat(uri.weight()).isEqualTo(3);
     assertThat(uri.durationOption("timeout", Duration.ofSeconds(1))).isEqualTo(Duration.ofMillis(50));
-    assertThat(uri.id()).isEqualTo("10.0.1.1:6380/2");
+    assertThat(uri.id(6379)).isEqualTo("10.0.1.1:6380");
   }
 
   @Test
@@ -30,7 +30,9 @@ class NodeUriTest {
     assertThat(uri.user()).isNull();
     assertThat(uri.password()).isNull();
     assertThat(uri.weight()).isEqualTo(1);
-    assertThat(uri.id()).isEqualTo("cache-1");
+    assertThat(uri.id(11211)).isEqualTo("cache-1:11211");
+    assertThat(NodeUri.parse("memcached://Cache-1:11211").id(11211))
+        .as("the same node, named alike in every JVM").isEqualTo("cache-1:11211");
     assertThat(NodeUri.parse("local://my_cache").host()).isEqualTo("my_cache");
   }
 
@@ -39,7 +41,12 @@ class NodeUriTest {
     String secret = "hunter2";
     NodeUri uri = NodeUri.parse("rediss://admin:" + secret + "@cache:6379?weight=2");
     assertThat(uri.toString()).isEqualTo("rediss://***@cache:6379?weight=2").doesNotContain(secret);
-    assertThat(uri.id()).doesNotContain(secret);
+    assertThat(uri.id(6379)).doesNotContain(secret);
+    for (String tricky : new String[] {"pa/ss", "pa?ss", "pa#ss", "p@ss", "pa ss"}) {
+      assertThatThrownBy(() -> NodeUri.parse("redis://u:" + tricky + "@host:port"))
+          .isInstanceOf(ConfigurationException.class).hasMessageNotContaining(tricky)
+          .hasMessageNotContaining("ss@");
+    }
     NodeUri withUnknown = NodeUri.parse("redis://admin:" + secret + "@cache:6379?color=red");
     assertThatThrownBy(() -> withUnknown.requireKnownOptions(Set.of("timeout")))
         .isInstanceOf(ConfigurationException.class).hasMessageContaining("color")
@@ -77,6 +84,11 @@ class NodeUriTest {
     assertThatThrownBy(() -> uri.requireKnownOptions(Set.of("timeout")))
         .isInstanceOf(ConfigurationException.class).hasMessageContaining("unknown option 'color'")
         .hasMessageContaining("[timeout, weight]");
+    assertThatThrownBy(() -> NodeUri.parse("redis://my_cache:6379"))
+        .isInstanceOf(ConfigurationException.class).hasMessageContaining("no '_'");
+    assertThatThrownBy(() -> NodeUri.parse("redis://host:6379?timeout=999999999999d")
+            .durationOption("timeout", Duration.ofSeconds(1)))
+        .isInstanceOf(ConfigurationException.class).hasMessageContaining("longer than");
     assertThatThrownBy(() -> NodeUri.parse("redis://host").requirePort())
         .isInstanceOf(ConfigurationException.class).hasMessageContaining("needs a port");
   }

@@ -89,6 +89,31 @@ class ShardedCacheTest {
   }
 
   @Test
+  void batches_callEachNodeOnce_withOnlyItsKeys() {
+    CountingNodeProvider.reset();
+    ShardedCache cache = cache("counting://" + tag + "x", "counting://" + tag + "y",
+        "counting://" + tag + "z");
+    List<byte[]> keys = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      keys.add(bytes("k" + i));
+    }
+    cache.putAll(keys, keys, TTL);
+    cache.getAll(keys);
+    for (String node : List.of("x", "y", "z")) {
+      assertThat(CountingNodeProvider.calls(tag + node, "putAll")).as(node).isEqualTo(1);
+      assertThat(CountingNodeProvider.calls(tag + node, "getAll")).as(node).isEqualTo(1);
+      assertThat(CountingNodeProvider.calls(tag + node, "get")).as(node).isZero();
+      assertThat(CountingNodeProvider.calls(tag + node, "put")).as(node).isZero();
+    }
+    cache.get(keys.get(0));
+    int gets = 0;
+    for (String node : List.of("x", "y", "z")) {
+      gets += CountingNodeProvider.calls(tag + node, "get");
+    }
+    assertThat(gets).as("a get asks one node once").isEqualTo(1);
+  }
+
+  @Test
   void longKeys_areStoredUnderADigest_andCheckedOnRead() {
     ShardedCache cache = cache("a");
     CacheNode node = cache.ring().nodes().get(0);
@@ -159,6 +184,8 @@ class ShardedCacheTest {
     CacheNode d = cache.ring().node(added);
     cache.removeNode(added);
     assertThat(cache.nodeIds()).doesNotContain(added).hasSize(3);
+    assertThatThrownBy(() -> d.get(bytes("k"))).as("the removed node is closed")
+        .isInstanceOf(NodeUnavailableException.class);
     for (int i = 0; i < keys.size(); i++) {
       assertThat(cache.nodeIdFor(keys.get(i))).isEqualTo(before.get(i));
     }

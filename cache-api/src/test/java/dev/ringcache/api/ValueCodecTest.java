@@ -132,6 +132,29 @@ class ValueCodecTest {
     assertThat(CODEC.decode(entry, 1L).isHit()).isTrue();
   }
 
+  /** An enum whose static initializer fails: naming it in an entry must read as a miss. */
+  enum Exploding {
+    BOOM;
+
+    static {
+      explode();
+    }
+
+    private static void explode() {
+      throw new IllegalStateException("this enum never initializes");
+    }
+  }
+
+  @Test
+  void decode_enumWhoseInitializerFails_isMiss() {
+    String name = Exploding.class.getName(); // naming the class does not initialize it
+    for (int i = 0; i < 2; i++) { // first ExceptionInInitializerError, then NoClassDefFoundError
+      Decoded decoded = CODEC.decode(enumEntry(name, "BOOM"), FINGERPRINT);
+      assertThat(decoded.isHit()).isFalse();
+      assertThat(decoded.missReason()).isEqualTo(MissReason.UNKNOWN_CLASS);
+    }
+  }
+
   @Test
   void decode_everyTruncation_isMiss() {
     List<byte[]> entries = List.of(CODEC.encode(FINGERPRINT, customerState()),

@@ -115,7 +115,7 @@ class RedisNodeIT extends CacheNodeContract {
         assertThat(found.get(i)).isEqualTo(keys.get(i));
       }
       for (TestServer s : servers) {
-        String id = NodeUri.parse(s.uri()).id();
+        String id = NodeUri.parse(s.uri()).id(RedisNodeProvider.DEFAULT_PORT);
         assertThat(commandCalls(s)).as(id)
             .isEqualTo(Map.of("hmget", (long) perNode.getOrDefault(id, 0)));
       }
@@ -207,6 +207,30 @@ class RedisNodeIT extends CacheNodeContract {
         anonymous.close();
       }
     }
+  }
+
+  @Test
+  void nodeIds_areTheSameHoweverTheUriSpellsTheNode() {
+    RedisNodeProvider provider = new RedisNodeProvider();
+    List<String> ids = new ArrayList<>();
+    for (String uri : List.of("redis://Cache-1", "redis://cache-1:6379", "redis://cache-1:6379/0",
+        "redis://user:pw@CACHE-1:6379/?timeout=1s")) {
+      CacheNode n = provider.open(NodeUri.parse(uri));
+      ids.add(n.id());
+      n.close();
+    }
+    assertThat(ids).containsOnly("cache-1:6379");
+    CacheNode db2 = provider.open(NodeUri.parse("redis://cache-1/2"));
+    assertThat(db2.id()).isEqualTo("cache-1:6379/2");
+    db2.close();
+  }
+
+  @Test
+  void aClosedNode_failsWithNodeUnavailable() {
+    CacheNode closed = openNode();
+    closed.close();
+    assertThatThrownBy(() -> closed.get(key("k"))).isInstanceOf(NodeUnavailableException.class)
+        .hasMessageContaining("closed");
   }
 
   @Test

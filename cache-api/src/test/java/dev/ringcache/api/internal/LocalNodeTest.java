@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ringcache.api.ConfigurationException;
+import dev.ringcache.api.NodeUnavailableException;
+import dev.ringcache.api.PutOutcome;
+import dev.ringcache.api.spi.EntryRecord;
 import dev.ringcache.api.NodeUri;
 import dev.ringcache.api.spi.CacheNode;
 import dev.ringcache.api.spi.CacheNodeContract;
@@ -31,6 +34,42 @@ class LocalNodeTest extends CacheNodeContract {
     CacheNode c = provider.open(NodeUri.parse("local://shared"));
     assertThat(c.get(key("k"))).as("a new store after the last closed").isNull();
     c.close();
+  }
+
+  @Test
+  void sizeEviction_neverDropsALock_soNoStaleValueGetsIn() throws InterruptedException {
+    CacheNode small = new LocalNodeProvider().open(NodeUri.parse("local://small?maxEntries=100"));
+    try {
+      for (int i = 0; i < 100; i++) {
+        small.put(key("hot-" + i), bytes("v"), 60_000);
+        small.get(key("hot-" + i));
+      }
+      byte[] locked = key("locked");
+      small.lock(locked, "writer", LONG);
+      for (int i = 0; i < 300; i++) { // far past the bound: values must be evicted, not the lock
+        small.put(key("cold-" + i), bytes("v"), 60_000);
+      }
+      assertThat(small.inspect(locked)).isNotNull();
+      assertThat(small.inspect(locked).state()).isEqualTo(EntryRecord.State.LOCKED);
+      assertThat(small.putFromLoad(locked, bytes("stale"), 1, null, false, LONG))
+          .isEqualTo(PutOutcome.REJECTED_LOCKED);
+    } finally {
+      small.close();
+    }
+  }
+
+  @Test
+  void closedNode_refusesWork_andClosingTwiceReleasesOnce() {
+    LocalNodeProvider provider = new LocalNodeProvider();
+    CacheNode a = provider.open(NodeUri.parse("local://closing"));
+    CacheNode b = provider.open(NodeUri.parse("local://closing"));
+    a.put(key("k"), bytes("v"), 60_000);
+    a.close();
+    a.close();
+    assertThatThrownBy(() -> a.get(key("k"))).isInstanceOf(NodeUnavailableException.class)
+        .hasMessageContaining("closed");
+    assertThat(b.get(key("k"))).as("b still holds the store").isEqualTo(bytes("v"));
+    b.close();
   }
 
   @Test

@@ -41,9 +41,15 @@ import org.junit.jupiter.api.Test;
  * <p>Shipped in cache-api's test-jar. Not thread-safe (one instance per test, as JUnit runs it).
  */
 public abstract class CacheNodeContract {
-  /** Long times: nothing expires while a test runs, unless the test waits for it. */
+  /**
+   * Long times: nothing expires while a test runs, unless the test waits for it. Each kind of
+   * record lives differently long (value 10 min, lease 1 min, lock 2 min, tombstone 90 s), so a
+   * node that gives one kind another's lifetime is caught.
+   */
   protected static final EntryTimes LONG = EntryTimes.of(Duration.ofMinutes(10),
-      Duration.ofMinutes(1), Duration.ofMinutes(2), Duration.ofMinutes(1));
+      Duration.ofMinutes(1), Duration.ofMinutes(2), Duration.ofSeconds(90));
+  /** How far a node's remaining lifetime may drift from the reference's while a history runs. */
+  private static final long LIFETIME_TOLERANCE_MILLIS = 15_000;
 
   /**
    * Versions of every sign and length, and beyond 2^53 where a double loses precision: a node
@@ -234,7 +240,14 @@ public abstract class CacheNodeContract {
       expected = step.result();
       reference.put(name, step.record());
       assertThat(actual).as("step %d on %s, from %s", i, name, before).isEqualTo(expected);
-      assertSameRecord(node.inspect(k), step.record(), "after step " + i + " on " + name);
+      EntryRecord after = node.inspect(k);
+      assertSameRecord(after, step.record(), "after step " + i + " on " + name);
+      if (times == LONG && after != null) {
+        long expectedRemaining = Objects.requireNonNull(step.record()).expiresAtMillis() - now;
+        long actualRemaining = after.expiresAtMillis() - node.clockMillis();
+        assertThat(actualRemaining).as("remaining lifetime after step %d on %s: %s", i, name, after)
+            .isBetween(expectedRemaining - LIFETIME_TOLERANCE_MILLIS, expectedRemaining);
+      }
     }
   }
 
@@ -324,6 +337,20 @@ public abstract class CacheNodeContract {
     if (last.state() == EntryRecord.State.VALUE) {
       assertThat(written).contains(new String(Objects.requireNonNull(last.value()), UTF_8));
     }
+  }
+
+  @Test
+  void idsThatNodesCouldStoreDifferently_areRejected() {
+    byte[] k = key("ids");
+    assertThatThrownBy(() -> node.putFromLoad(k, bytes("v"), 1, "", false, LONG))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("leaseToken");
+    assertThatThrownBy(() -> node.lock(k, "\uD800", LONG))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lockId");
+    assertThatThrownBy(() -> node.getOrLease(k, true, "a b", LONG))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("nonce");
+    assertThatThrownBy(() -> node.put(k, bytes("v"), Long.MAX_VALUE))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("365 days");
+    assertThat(node.inspect(k)).as("nothing was written").isNull();
   }
 
   @Test
