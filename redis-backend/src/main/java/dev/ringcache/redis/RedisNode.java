@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLParameters;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import org.jspecify.annotations.Nullable;
 import redis.clients.jedis.Connection;
@@ -76,6 +77,14 @@ final class RedisNode implements CacheNode {
         .database(options.database)
         .ssl(options.tls)
         .clientName("ringcache");
+    if (options.tls) {
+      SSLParameters verifyHost = new SSLParameters();
+      verifyHost.setEndpointIdentificationAlgorithm("HTTPS"); // the certificate must name the host
+      config.sslParameters(verifyHost);
+      if (options.tlsSocketFactory != null) {
+        config.sslSocketFactory(options.tlsSocketFactory);
+      }
+    }
     if (options.user != null) {
       config.user(options.user);
     }

@@ -1,5 +1,6 @@
 package dev.ringcache.redis;
 
+import javax.net.ssl.SSLSocketFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -11,6 +12,8 @@ final class RedisNodeOptions {
   final String host;
   final int port;
   final boolean tls;
+  /** For TLS: the socket factory that trusts the node's certificate authorities. */
+  final @Nullable SSLSocketFactory tlsSocketFactory;
   final @Nullable String user;
   final @Nullable String password;
   final int database;
@@ -18,12 +21,14 @@ final class RedisNodeOptions {
   final int connectTimeoutMillis;
   final int poolSize;
 
-  RedisNodeOptions(String host, int port, boolean tls, @Nullable String user,
+  RedisNodeOptions(String host, int port, boolean tls, @Nullable SSLSocketFactory tlsSocketFactory,
+      @Nullable String user,
       @Nullable String password, int database, int timeoutMillis, int connectTimeoutMillis,
       int poolSize) {
     this.host = host;
     this.port = port;
     this.tls = tls;
+    this.tlsSocketFactory = tlsSocketFactory;
     this.user = user;
     this.password = password;
     this.database = database;

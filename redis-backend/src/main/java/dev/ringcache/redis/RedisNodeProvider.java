@@ -10,8 +10,10 @@ import java.util.Set;
 /**
  * Opens Redis nodes: {@code redis://[user:password@]host[:port][/db]} and {@code rediss://…} (TLS),
  * with the options {@value #TIMEOUT} (socket read timeout, default 2s), {@value #CONNECT_TIMEOUT}
- * (default 2s) and {@value #POOL_SIZE} (connections, default 16), besides {@code weight}. Opening
- * does not connect: a server that is down is reported when the node is used.
+ * (default 2s), {@value #POOL_SIZE} (connections, default 16) and, for {@code rediss}, {@value
+ * #TLS_CA} (a PEM file of the certificate authorities to trust instead of the JVM's default trust
+ * store), besides {@code weight}. Over TLS the server's certificate must match the host name of the
+ * URI. Opening does not connect: a server that is down is reported when the node is used.
  *
  * <p>Thread-safe (stateless).
  */
@@ -19,6 +21,7 @@ public final class RedisNodeProvider implements CacheNodeProvider {
   public static final String TIMEOUT = "timeout";
   public static final String CONNECT_TIMEOUT = "connectTimeout";
   public static final String POOL_SIZE = "poolSize";
+  public static final String TLS_CA = "tlsCa";
   public static final int DEFAULT_PORT = 6379;
   static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(2);
   static final int DEFAULT_POOL_SIZE = 16;
@@ -34,7 +37,13 @@ public final class RedisNodeProvider implements CacheNodeProvider {
 
   @Override
   public CacheNode open(NodeUri uri) {
-    uri.requireKnownOptions(Set.of(TIMEOUT, CONNECT_TIMEOUT, POOL_SIZE));
+    uri.requireKnownOptions(Set.of(TIMEOUT, CONNECT_TIMEOUT, POOL_SIZE, TLS_CA));
+    boolean tls = uri.scheme().equals("rediss");
+    String tlsCa = uri.options().get(TLS_CA);
+    if (tlsCa != null && !tls) {
+      throw new ConfigurationException("node URI '" + uri + "': option " + TLS_CA
+          + " is for rediss:// (TLS) nodes only");
+    }
     int database = 0;
     String path = uri.path();
     if (path.length() > 1) {
@@ -48,8 +57,8 @@ public final class RedisNodeProvider implements CacheNodeProvider {
             + "number, e.g. /0, was '" + path + "'");
       }
     }
-    RedisNodeOptions options = new RedisNodeOptions(uri.host(), uri.port(DEFAULT_PORT),
-        uri.scheme().equals("rediss"), uri.user(), uri.password(), database,
+    RedisNodeOptions options = new RedisNodeOptions(uri.host(), uri.port(DEFAULT_PORT), tls,
+        tls ? TlsTrust.socketFactory(uri, tlsCa) : null, uri.user(), uri.password(), database,
         millis(uri, TIMEOUT), millis(uri, CONNECT_TIMEOUT),
         uri.intOption(POOL_SIZE, DEFAULT_POOL_SIZE, 1, 1024));
     // The ring id must be the same in every JVM: canonical host and port, and the database if any.
