@@ -12,5 +12,8 @@ public enum PutOutcome {
   REJECTED_PRESENT,
   /** The key was invalidated recently (or another reader holds its lease): a put without a lease
    * could carry data read before the invalidation. */
-  REJECTED_TOMBSTONE
+  REJECTED_TOMBSTONE,
+  /** Not stored, for a reason outside the protocol: the node is unavailable or quarantined, or
+   * the value is larger than the node accepts. */
+  SKIPPED
 }

@@ -81,7 +81,7 @@ public final class ShardedCache implements AutoCloseable {
   public byte @Nullable [] get(byte[] key) {
     CacheNode node = nodeFor(key);
     byte[] stored = node.get(storageKey(node, key));
-    return stored == null ? null : StorageKeys.unframe(key, node.maxKeyLength(), stored);
+    return stored == null ? null : StorageKeys.unframe(node, key, stored);
   }
 
   /** Stores {@code value} under {@code key} for {@code ttl}, unconditionally. */
@@ -112,7 +112,7 @@ public final class ShardedCache implements AutoCloseable {
         byte[] stored = found.get(j);
         byte[] key = keys.get(indexes.get(j));
         values[indexes.get(j)] =
-            stored == null ? null : StorageKeys.unframe(key, node.maxKeyLength(), stored);
+            stored == null ? null : StorageKeys.unframe(node, key, stored);
       }
     });
     return Collections.unmodifiableList(Arrays.asList(values));
@@ -150,7 +150,7 @@ public final class ShardedCache implements AutoCloseable {
     if (!found.isHit()) {
       return found;
     }
-    byte[] value = StorageKeys.unframe(key, node.maxKeyLength(), found.value());
+    byte[] value = StorageKeys.unframe(node, key, found.value());
     return value == null ? Lookup.miss() : Lookup.hit(value, found.version());
   }
 
@@ -178,7 +178,7 @@ public final class ShardedCache implements AutoCloseable {
     Objects.requireNonNull(times, "times");
     CacheNode node = nodeFor(key);
     byte[] value = unlock.value();
-    Unlock framed = value == null || StorageKeys.fits(key, node.maxKeyLength()) ? unlock
+    Unlock framed = value == null || !StorageKeys.digested(node, key) ? unlock
         : Unlock.committedValue(unlock.lockId(), frame(node, key, value), unlock.version());
     return node.unlock(storageKey(node, key), framed, times);
   }
@@ -291,11 +291,11 @@ public final class ShardedCache implements AutoCloseable {
   }
 
   private static byte[] storageKey(CacheNode node, byte[] key) {
-    return StorageKeys.storageKey(key, node.maxKeyLength());
+    return StorageKeys.storageKey(node, key);
   }
 
   private static byte[] frame(CacheNode node, byte[] key, byte[] value) {
-    return StorageKeys.frame(key, node.maxKeyLength(), value);
+    return StorageKeys.frame(node, key, value);
   }
 
   private static long ttlMillis(Duration ttl) {

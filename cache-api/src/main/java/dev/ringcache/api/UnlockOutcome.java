@@ -13,5 +13,7 @@ public enum UnlockOutcome {
   MERGED,
   /** No lock at all was there (expired, evicted, node replaced): the key is now a tombstone. A lost
    * lock never writes a value. */
-  LOCK_LOST
+  LOCK_LOST,
+  /** The node could not be reached; it is quarantined until it has been cleared (DESIGN.md §5). */
+  NOT_DELIVERED
 }

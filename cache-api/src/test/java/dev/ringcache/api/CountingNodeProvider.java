@@ -3,6 +3,7 @@ package dev.ringcache.api;
 import dev.ringcache.api.internal.LocalNodeProvider;
 import dev.ringcache.api.spi.CacheNode;
 import dev.ringcache.api.spi.CacheNodeProvider;
+import dev.ringcache.api.spi.NodeEvents;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.util.Map;
@@ -36,7 +37,7 @@ public final class CountingNodeProvider implements CacheNodeProvider {
   }
 
   @Override
-  public CacheNode open(NodeUri uri) {
+  public CacheNode open(NodeUri uri, NodeEvents events) {
     CacheNode local = new LocalNodeProvider().open(NodeUri.parse("local://" + uri.host()));
     String name = uri.host();
     return (CacheNode) Proxy.newProxyInstance(CacheNode.class.getClassLoader(),

@@ -122,7 +122,7 @@ class ShardedCacheTest {
     cache.put(longKey, bytes("v"), TTL);
     assertThat(cache.get(longKey)).isEqualTo(bytes("v"));
     assertThat(node.get(longKey)).as("not under the key itself").isNull();
-    byte[] digest = StorageKeys.storageKey(longKey, node.maxKeyLength());
+    byte[] digest = StorageKeys.storageKey(node, longKey);
     assertThat(digest.length).isLessThanOrEqualTo(node.maxKeyLength());
     assertThat(new String(digest, UTF_8)).contains("#sha256:");
 
@@ -130,7 +130,7 @@ class ShardedCacheTest {
     // as a miss, never as the other key's value.
     byte[] otherKey = longKey.clone();
     otherKey[otherKey.length - 1] = 'y';
-    node.put(digest, StorageKeys.frame(otherKey, node.maxKeyLength(), bytes("other")), 60_000);
+    node.put(digest, StorageKeys.frame(node, otherKey, bytes("other")), 60_000);
     assertThat(cache.get(longKey)).isNull();
     assertThat(cache.getAll(List.of(longKey))).containsExactly((byte[]) null);
     assertThat(cache.getOrLease(longKey, false, TIMES)).isEqualTo(Lookup.miss());

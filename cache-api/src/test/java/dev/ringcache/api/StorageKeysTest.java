@@ -4,6 +4,8 @@ import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ringcache.api.internal.LocalNodeProvider;
+import dev.ringcache.api.spi.CacheNode;
 import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.Random;
@@ -16,9 +18,14 @@ class StorageKeysTest {
   void storageKey_ofKeyThatFits_isTheCanonicalBytes() {
     CacheKey key = key("x".repeat(250 - 9)); // "n:r:-:t#S" is 9
     assertThat(key.length()).isEqualTo(250);
-    assertThat(StorageKeys.storageKey(key.bytes(), 250)).isEqualTo(key.bytes());
-    assertThat(StorageKeys.fits(key.bytes(), 250)).isTrue();
-    assertThat(StorageKeys.fits(key.bytes(), 249)).isFalse();
+    try (CacheNode node = new LocalNodeProvider().open(NodeUri.parse("local://storage-keys"))) {
+      byte[] bytes = key.bytes();
+      assertThat(StorageKeys.storageKey(node, bytes)).isSameAs(bytes);
+      assertThat(StorageKeys.digested(node, key.bytes())).isFalse();
+      byte[] tooLong = key("x".repeat(5000)).bytes();
+      assertThat(StorageKeys.digested(node, tooLong)).isTrue();
+      assertThat(StorageKeys.storageKey(node, tooLong)).hasSizeLessThan(120);
+    }
   }
 
   @Test
@@ -28,10 +35,10 @@ class StorageKeysTest {
     CacheKey key = CacheKey.of(
         "shop", "com.example.Document", null, "com.example.Document", "x".repeat(300));
     assertThat(key.length()).isEqualTo(350);
-    assertThat(new String(StorageKeys.storageKey(key.bytes(), 250), US_ASCII)).isEqualTo(
+    assertThat(new String(StorageKeys.digestForm(key.bytes(), 250), US_ASCII)).isEqualTo(
         "shop:com.example.Document:-:com.example.Document#S" + "x".repeat(14)
             + "#sha256:62M0_FLQ4eFZviUylNR79gDYGdFlXhjAsHWvEoqYAm4");
-    assertThat(new String(StorageKeys.storageKey(key.bytes(), 100), US_ASCII)).isEqualTo(
+    assertThat(new String(StorageKeys.digestForm(key.bytes(), 100), US_ASCII)).isEqualTo(
         "shop:com.example.Document:-:com.example.Document#"
             + "#sha256:62M0_FLQ4eFZviUylNR79gDYGdFlXhjAsHWvEoqYAm4");
   }
@@ -43,13 +50,11 @@ class StorageKeysTest {
     for (int maxLength : new int[] {100, 101, 150, 250, 1000}) {
       for (int i = 0; i < 300; i++) {
         CacheKey key = key(randomLongString(random, maxLength));
-        byte[] stored = StorageKeys.storageKey(key.bytes(), maxLength);
-        assertThat(stored.length).isLessThanOrEqualTo(maxLength);
-        assertThat(StorageKeys.fits(key.bytes(), maxLength)).isEqualTo(key.length() <= maxLength);
-        if (StorageKeys.fits(key.bytes(), maxLength)) {
-          assertThat(stored).isEqualTo(key.bytes());
+        if (key.length() <= maxLength) {
           continue;
         }
+        byte[] stored = StorageKeys.digestForm(key.bytes(), maxLength);
+        assertThat(stored.length).isLessThanOrEqualTo(maxLength);
         String text = new String(stored, US_ASCII);
         for (char c : text.toCharArray()) {
           assertThat(c).isBetween('!', '~');
@@ -67,13 +72,23 @@ class StorageKeysTest {
   @Test
   void storageKey_keysSharingTheirPrefix_getDistinctDigestForms() {
     String common = "y".repeat(300);
-    assertThat(StorageKeys.storageKey(key(common + "a").bytes(), 250)).isNotEqualTo(StorageKeys.storageKey(key(common + "b").bytes(), 250));
+    assertThat(StorageKeys.digestForm(key(common + "a").bytes(), 250))
+        .isNotEqualTo(StorageKeys.digestForm(key(common + "b").bytes(), 250));
+  }
+
+  @Test
+  void digestForm_ofKeyWithBytesOutsidePrintableAscii_isPrintable_andKeepsItsDigest() {
+    byte[] raw = "a b\n\u00e9c".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(new String(StorageKeys.digestForm(raw, 250), US_ASCII))
+        .startsWith("a_b___c#sha256:").hasSize(7 + 8 + 43);
+    assertThat(StorageKeys.digestForm(raw, 250))
+        .isNotEqualTo(StorageKeys.digestForm("a_b___c".getBytes(US_ASCII), 250));
   }
 
   @Test
   void storageKey_limitBelowTheMinimum_isRefused() {
     byte[] tooLong = key("x".repeat(200)).bytes();
-    assertThatThrownBy(() -> StorageKeys.storageKey(tooLong, 99))
+    assertThatThrownBy(() -> StorageKeys.digestForm(tooLong, 99))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("at least 100 bytes").hasMessageContaining("was 99");
   }

@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.US_ASCII;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import dev.ringcache.api.CacheTimeoutException;
+import dev.ringcache.api.ConfigurationException;
 import dev.ringcache.api.EntryTimes;
 import dev.ringcache.api.EvictOutcome;
 import dev.ringcache.api.InsertOutcome;
@@ -262,6 +263,16 @@ final class RedisNode implements CacheNode {
   }
 
   @Override
+  public void ping() {
+    run(client::ping);
+  }
+
+  @Override
+  public void clear() {
+    run(client::flushDB); // the node's own database only
+  }
+
+  @Override
   public @Nullable EntryRecord inspect(byte[] key) {
     List<?> reply = (List<?>) script(key, bytes("inspect"));
     long ttl = (Long) reply.get(0);
@@ -352,7 +363,8 @@ final class RedisNode implements CacheNode {
       throw new NodeUnavailableException("redis node " + id + " is unavailable: "
           + e.getMessage(), e);
     } catch (JedisAccessControlException e) {
-      throw new NodeUnavailableException("redis node " + id + " refused the credentials in its "
+      // Not an outage: the URI is wrong, and waiting will not help.
+      throw new ConfigurationException("redis node " + id + " refused the credentials in its "
           + "URI (user and password): " + e.getMessage(), e);
     } catch (JedisException e) {
       if (closed) {

@@ -4,6 +4,7 @@ import dev.ringcache.api.ConfigurationException;
 import dev.ringcache.api.NodeUri;
 import dev.ringcache.api.spi.CacheNode;
 import dev.ringcache.api.spi.CacheNodeProvider;
+import dev.ringcache.api.spi.NodeEvents;
 import java.time.Duration;
 import java.util.Set;
 
@@ -36,7 +37,7 @@ public final class RedisNodeProvider implements CacheNodeProvider {
   }
 
   @Override
-  public CacheNode open(NodeUri uri) {
+  public CacheNode open(NodeUri uri, NodeEvents events) {
     uri.requireKnownOptions(Set.of(TIMEOUT, CONNECT_TIMEOUT, POOL_SIZE, TLS_CA));
     boolean tls = uri.scheme().equals("rediss");
     String tlsCa = uri.options().get(TLS_CA);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ringcache.api.EntryTimes;
 import dev.ringcache.api.Lookup;
+import dev.ringcache.api.ConfigurationException;
 import dev.ringcache.api.NodeUnavailableException;
 import dev.ringcache.api.NodeUri;
 import dev.ringcache.api.ShardedCache;
@@ -179,8 +180,14 @@ class RedisNodeIT extends CacheNodeContract {
       CacheNode bad = new RedisNodeProvider().open(NodeUri.parse(
           "redis://:wrong-pass@" + secured.host() + ":" + secured.port()));
       try {
-        assertThatThrownBy(() -> bad.get(bytes("k"))).isInstanceOf(NodeUnavailableException.class)
+        // A wrong password is a configuration error, not an outage: ping (what ShardedCache runs
+        // at start-up) says so at once.
+        long start = System.nanoTime();
+        assertThatThrownBy(bad::ping).isInstanceOf(ConfigurationException.class)
             .hasMessageContaining("credentials").hasMessageNotContaining("wrong-pass");
+        assertThat(System.nanoTime() - start).as("no hang").isLessThan(2_000_000_000L);
+        assertThatThrownBy(() -> bad.get(bytes("k"))).isInstanceOf(ConfigurationException.class)
+            .hasMessageNotContaining("wrong-pass");
       } finally {
         bad.close();
       }
@@ -200,8 +207,9 @@ class RedisNodeIT extends CacheNodeContract {
       try {
         app.put(bytes("k"), bytes("v"), 60_000);
         assertThat(app.get(bytes("k"))).isEqualTo(bytes("v"));
+        assertThatThrownBy(anonymous::ping).isInstanceOf(ConfigurationException.class);
         assertThatThrownBy(() -> anonymous.get(bytes("k")))
-            .isInstanceOf(NodeUnavailableException.class);
+            .isInstanceOf(ConfigurationException.class);
       } finally {
         app.close();
         anonymous.close();

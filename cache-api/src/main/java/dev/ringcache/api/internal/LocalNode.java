@@ -114,6 +114,16 @@ final class LocalNode implements CacheNode {
   }
 
   @Override
+  public void ping() {
+    store();
+  }
+
+  @Override
+  public void clear() {
+    store().clear();
+  }
+
+  @Override
   public @Nullable EntryRecord inspect(byte[] key) {
     EntryRecord record = store().read(key);
     return record == null || record.expiresAtMillis() <= store.now() ? null : record;

@@ -4,6 +4,7 @@ import dev.ringcache.api.ConfigurationException;
 import dev.ringcache.api.NodeUri;
 import dev.ringcache.api.spi.CacheNode;
 import dev.ringcache.api.spi.CacheNodeProvider;
+import dev.ringcache.api.spi.NodeEvents;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -46,7 +47,7 @@ public final class LocalNodeProvider implements CacheNodeProvider {
   }
 
   @Override
-  public CacheNode open(NodeUri uri) {
+  public CacheNode open(NodeUri uri, NodeEvents events) {
     uri.requireKnownOptions(Set.of(MAX_ENTRIES));
     if (uri.port(-1) >= 0 || uri.user() != null || uri.path().length() > 1) {
       throw new ConfigurationException("node URI '" + uri + "': a local node is named by one word,"

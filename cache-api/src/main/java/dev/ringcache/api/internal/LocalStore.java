@@ -77,6 +77,11 @@ final class LocalStore {
     return r;
   }
 
+  /** Removes every record. */
+  void clear() {
+    records.invalidateAll();
+  }
+
   long size() {
     records.cleanUp();
     return records.estimatedSize();

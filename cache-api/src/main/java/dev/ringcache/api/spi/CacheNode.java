@@ -37,6 +37,15 @@ public interface CacheNode extends AutoCloseable {
   /** The longest key this node stores as is; longer keys are replaced by a digest. */
   int maxKeyLength();
 
+  /**
+   * Whether this node stores {@code key} as it is; the router replaces other keys by a digest form
+   * of printable ASCII (see {@link #maxKeyLength()}). By default, any key up to {@link
+   * #maxKeyLength()} bytes.
+   */
+  default boolean acceptsKey(byte[] key) {
+    return key.length <= maxKeyLength();
+  }
+
   /** A plain read: the value of a committed value record, else null. */
   byte @Nullable [] get(byte[] key);
 
@@ -70,6 +79,21 @@ public interface CacheNode extends AutoCloseable {
 
   /** {@link EntryProtocol#evict}. */
   EvictOutcome evict(byte[] key, EntryTimes times);
+
+  /**
+   * Checks that the server answers, with one short round trip. Fails with a {@link
+   * dev.ringcache.api.ConfigurationException} when the server refuses this node's credentials or
+   * settings (so a wrong password fails start-up), and with a {@link
+   * dev.ringcache.api.NodeUnavailableException} when it cannot be reached.
+   */
+  void ping();
+
+  /**
+   * Removes every record this node holds: what a node that may have missed invalidations needs
+   * before it serves again (DESIGN.md §5). The node's server must be dedicated to the cache (for
+   * Redis: its database).
+   */
+  void clear();
 
   /** The record under a key as the protocol sees it, or null if absent: for tests and tools. */
   @Nullable EntryRecord inspect(byte[] key);

@@ -16,7 +16,13 @@ public interface CacheNodeProvider {
   /**
    * Opens a node. Fails with a {@link dev.ringcache.api.ConfigurationException} for a URI it
    * cannot accept (bad port, unknown or malformed option), naming the URI without its password. A
-   * server that is down is not a reason to fail: the node reports it on use.
+   * server that is down is not a reason to fail: the node reports it on use. The node reports
+   * what it meets to {@code events}.
    */
-  CacheNode open(NodeUri uri);
+  CacheNode open(NodeUri uri, NodeEvents events);
+
+  /** Opens a node that reports no {@link NodeEvents}. */
+  default CacheNode open(NodeUri uri) {
+    return open(uri, NodeEvents.NONE);
+  }
 }

@@ -340,6 +340,45 @@ public abstract class CacheNodeContract {
   }
 
   @Test
+  void ping_answers_whenTheServerIsUp() {
+    node.ping();
+  }
+
+  @Test
+  void clear_removesEveryRecord_ofEveryState() {
+    byte[] value = key("clear-value");
+    byte[] lock = key("clear-lock");
+    byte[] tombstone = key("clear-tombstone");
+    byte[] lease = key("clear-lease");
+    node.put(value, bytes("v"), 60_000);
+    node.lock(lock, "w", LONG);
+    node.evict(tombstone, LONG);
+    node.getOrLease(lease, true, "n", LONG);
+    node.clear();
+    for (byte[] k : List.of(value, lock, tombstone, lease)) {
+      assertThat(node.inspect(k)).as(new String(k, UTF_8)).isNull();
+    }
+    assertThat(node.get(value)).isNull();
+    node.put(value, bytes("again"), 60_000);
+    assertThat(node.get(value)).as("a cleared node serves again").isEqualTo(bytes("again"));
+  }
+
+  @Test
+  void keysTheNodeAccepts_areStoredAsTheyAre() {
+    byte[] k = key("accepted");
+    assertThat(node.acceptsKey(k)).isTrue();
+    byte[] longest = new byte[node.maxKeyLength()];
+    java.util.Arrays.fill(longest, (byte) 'k');
+    if (node.acceptsKey(longest)) {
+      node.put(longest, bytes("v"), 60_000);
+      assertThat(node.get(longest)).isEqualTo(bytes("v"));
+    }
+    byte[] tooLong = new byte[node.maxKeyLength() + 1];
+    java.util.Arrays.fill(tooLong, (byte) 'k');
+    assertThat(node.acceptsKey(tooLong)).isFalse();
+  }
+
+  @Test
   void idsThatNodesCouldStoreDifferently_areRejected() {
     byte[] k = key("ids");
     assertThatThrownBy(() -> node.putFromLoad(k, bytes("v"), 1, "", false, LONG))

@@ -1,0 +1,42 @@
+package dev.ringcache.api;
+
+/**
+ * The operations a {@link ShardedCache} sends to its nodes, as metrics name them.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public enum CacheOperation {
+  GET,
+  GET_ALL,
+  PUT,
+  PUT_ALL,
+  DELETE,
+  GET_OR_LEASE,
+  PUT_FROM_LOAD,
+  LOCK,
+  UNLOCK,
+  AFTER_INSERT,
+  EVICT,
+  /** A check that the node's server answers, at start-up and while its breaker is open. */
+  PING,
+  /** Removing every record of a quarantined node before it serves again. */
+  CLEAR;
+
+  /** The name as metrics tag it: lower case with dashes, e.g. {@code put-from-load}. */
+  public String tagValue() {
+    return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+  }
+
+  /**
+   * Whether the operation invalidates: when it cannot be delivered, the node may still hold
+   * what it should have invalidated, so the node is quarantined (DESIGN.md §5).
+   */
+  public boolean invalidates() {
+    return this == DELETE || this == LOCK || this == UNLOCK || this == EVICT;
+  }
+
+  /** Whether the operation stores a value that may have been read from the database. */
+  public boolean stores() {
+    return this == PUT || this == PUT_ALL || this == PUT_FROM_LOAD || this == AFTER_INSERT;
+  }
+}
