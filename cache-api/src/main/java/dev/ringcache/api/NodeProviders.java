@@ -2,6 +2,7 @@ package dev.ringcache.api;
 
 import dev.ringcache.api.spi.CacheNode;
 import dev.ringcache.api.spi.CacheNodeProvider;
+import dev.ringcache.api.spi.NodeEvents;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
@@ -32,13 +33,13 @@ final class NodeProviders {
     return new NodeProviders(Map.copyOf(byScheme));
   }
 
-  CacheNode open(NodeUri uri) {
+  CacheNode open(NodeUri uri, NodeEvents events) {
     CacheNodeProvider provider = byScheme.get(uri.scheme());
     if (provider == null) {
       throw new ConfigurationException("node URI '" + uri + "': no provider for the scheme '"
           + uri.scheme() + "'; known: " + byScheme.keySet()
           + " (add ringcache's redis-backend or memcached-backend to the class path)");
     }
-    return provider.open(uri);
+    return provider.open(uri, events);
   }
 }

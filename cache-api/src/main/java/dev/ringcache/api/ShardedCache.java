@@ -1,6 +1,8 @@
 package dev.ringcache.api;
 
 import dev.ringcache.api.spi.CacheNode;
+import dev.ringcache.api.spi.EntryProtocol;
+import dev.ringcache.api.spi.NodeEvents;
 import dev.ringcache.ring.ConsistentHashRing;
 import dev.ringcache.ring.Placement;
 import java.time.Duration;
@@ -14,6 +16,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
@@ -22,6 +26,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -31,43 +36,93 @@ import org.jspecify.annotations.Nullable;
  * {@link #putAll}) and the entry protocol of DESIGN.md §4 ({@link #getOrLease} … {@link #evict}).
  *
  * <p>Keys are any bytes — normally a {@link CacheKey}'s — and are placed by all of their bytes. A
- * key longer than its node accepts is stored under a digest and its value is framed with the whole
- * key, checked on every read.
+ * key its node does not accept as it is (too long, or bytes it cannot store in a key) is stored
+ * under a digest and its value is framed with the whole key, checked on every read.
+ *
+ * <p>Failures never reach the caller (DESIGN.md §5): a read from a node that cannot be reached is
+ * a miss, a put is skipped, and an invalidation (lock, unlock, evict, delete) that cannot be
+ * delivered quarantines the node until it has been cleared. Each node has a circuit breaker: while
+ * it is open, operations on the node make no network attempt, and a background probe waits for
+ * the node to answer. See {@link NodeState}. The cache starts even when every node is down.
+ * Programming errors — null or malformed arguments — are thrown as usual.
  *
  * <p>Built from node URIs ({@link NodeUri}); the nodes are opened by the providers found with
  * ServiceLoader. Membership can change while the cache is in use ({@link #addNode}, {@link
  * #removeNode}): each change publishes a new ring in one step. The cache owns its nodes and its
- * batch threads: {@link #close()} releases them.
+ * threads (batches, probe): {@link #close()} releases them.
  *
  * <p>Thread-safe.
  */
 public final class ShardedCache implements AutoCloseable {
   /** Batches that run on threads of their own at once; more run in their callers' threads. */
   static final int MAX_BATCH_THREADS = 64;
+  /** Failed reads or puts in a row that open a node's breaker (a timeout opens it at once). */
+  public static final int DEFAULT_FAILURE_THRESHOLD = 3;
+  /** How often a node whose breaker is open is probed. */
+  public static final Duration DEFAULT_PROBE_INTERVAL = Duration.ofSeconds(1);
+  /**
+   * How long a node takes no puts after it was cleared or joined: 2Θ for the default Θ of 60 s, so
+   * no put of data read before the clearing can land (PROTOCOL-NOTES §6.3).
+   */
+  public static final Duration DEFAULT_QUARANTINE = Duration.ofMinutes(2);
 
   private final NodeProviders providers;
+  private final CacheMetrics metrics;
+  private final NodeGuard.GuardSettings settings;
   private final ExecutorService batches;
+  private final ScheduledExecutorService prober;
   private final Object membership = new Object();
-  private volatile ConsistentHashRing<CacheNode> ring;
+  private volatile ConsistentHashRing<NodeGuard> ring;
+  private volatile MovedKeys movedKeys = MovedKeys.NONE;
   private volatile boolean closed;
 
-  private ShardedCache(NodeProviders providers, ConsistentHashRing<CacheNode> ring) {
+  private ShardedCache(Builder builder, NodeProviders providers, List<NodeUri> uris) {
     this.providers = providers;
-    this.ring = ring;
+    this.metrics = builder.metrics;
+    this.settings = new NodeGuard.GuardSettings(builder.failureThreshold,
+        builder.probeInterval.toNanos(), builder.quarantine.toNanos());
     AtomicInteger threads = new AtomicInteger();
     // At most MAX_BATCH_THREADS batches run on threads of their own; beyond that a batch runs in
     // the caller's thread, so a slow node cannot pile up threads without bound.
     this.batches = new ThreadPoolExecutor(0, MAX_BATCH_THREADS, 60, TimeUnit.SECONDS,
-        new SynchronousQueue<>(), task -> {
-          Thread t = new Thread(task, "ringcache-batch-" + threads.incrementAndGet());
-          t.setDaemon(true);
-          return t;
-        }, (task, executor) -> {
+        new SynchronousQueue<>(), task -> daemon(task, "ringcache-batch-"
+            + threads.incrementAndGet()), (task, executor) -> {
           if (executor.isShutdown()) {
             throw new RejectedExecutionException("closed");
           }
           task.run();
         });
+    this.prober = Executors.newSingleThreadScheduledExecutor(
+        task -> daemon(task, "ringcache-probe"));
+    List<NodeGuard> opened = new ArrayList<>();
+    try {
+      ConsistentHashRing.Builder<NodeGuard> ringBuilder =
+          ConsistentHashRing.<NodeGuard>builder().placement(builder.placement);
+      if (builder.replicas > 0) {
+        ringBuilder.replicas(builder.replicas);
+      }
+      for (NodeUri uri : uris) {
+        NodeGuard guard = open(uri);
+        opened.add(guard);
+        try {
+          ringBuilder.add(guard.id(), guard, uri.weight());
+        } catch (IllegalArgumentException e) {
+          throw new ConfigurationException("node URI '" + uri + "': " + e.getMessage(), e);
+        }
+      }
+      try {
+        this.ring = ringBuilder.build();
+      } catch (IllegalArgumentException e) {
+        throw new ConfigurationException("the ring of " + uris + " cannot be built: "
+            + e.getMessage(), e);
+      }
+      pingAtStart(opened);
+    } catch (RuntimeException e) {
+      opened.forEach(NodeGuard::close);
+      batches.shutdownNow();
+      prober.shutdownNow();
+      throw e;
+    }
   }
 
   /** Starts a cache; at least one node URI must be given. */
@@ -75,50 +130,114 @@ public final class ShardedCache implements AutoCloseable {
     return new Builder();
   }
 
-  // ---- plain operations
-
-  /** The value stored under {@code key}, or null. */
-  public byte @Nullable [] get(byte[] key) {
-    CacheNode node = nodeFor(key);
-    byte[] stored = node.get(storageKey(node, key));
-    return stored == null ? null : StorageKeys.unframe(node, key, stored);
+  private NodeGuard open(NodeUri uri) {
+    ForwardedEvents events = new ForwardedEvents(metrics);
+    CacheNode node = providers.open(uri, events);
+    events.nodeId = node.id();
+    return new NodeGuard(node, metrics, settings, prober);
   }
 
-  /** Stores {@code value} under {@code key} for {@code ttl}, unconditionally. */
+  /**
+   * Pings every node at once: a node that refuses its credentials fails the start; a node that
+   * cannot be reached starts down, and the cache starts all the same.
+   */
+  private void pingAtStart(List<NodeGuard> guards) {
+    List<Future<?>> pings = new ArrayList<>();
+    for (NodeGuard guard : guards) {
+      pings.add(batches.submit(() -> {
+        try {
+          guard.node().ping();
+        } catch (ConfigurationException e) {
+          throw e;
+        } catch (RuntimeException e) {
+          guard.startDown(e);
+        }
+      }));
+    }
+    for (Future<?> ping : pings) {
+      try {
+        ping.get();
+      } catch (ExecutionException e) {
+        throw e.getCause() instanceof RuntimeException r ? r
+            : new RingCacheException("a start-up ping failed", e.getCause());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new RingCacheException("interrupted while starting", e);
+      }
+    }
+  }
+
+  private static Thread daemon(Runnable task, String name) {
+    Thread t = new Thread(task, name);
+    t.setDaemon(true);
+    return t;
+  }
+
+  // ---- plain operations
+
+  /** The value stored under {@code key}, or null; null too when its node cannot be reached. */
+  public byte @Nullable [] get(byte[] key) {
+    NodeGuard guard = guardFor(key);
+    byte[] stored = call(guard, CacheOperation.GET, () -> guard.node().get(storageKey(guard, key)),
+        null);
+    return stored == null ? null : unframe(guard, CacheOperation.GET, key, stored);
+  }
+
+  /**
+   * Stores {@code value} under {@code key} for {@code ttl}, unconditionally; skipped when its
+   * node cannot be reached.
+   */
   public void put(byte[] key, byte[] value, Duration ttl) {
     Objects.requireNonNull(value, "value");
     long ttlMillis = ttlMillis(ttl);
-    CacheNode node = nodeFor(key);
-    node.put(storageKey(node, key), frame(node, key, value), ttlMillis);
+    NodeGuard guard = guardFor(key);
+    if (movedRecently(key, guard, CacheOperation.PUT)) {
+      return;
+    }
+    call(guard, CacheOperation.PUT, () -> {
+      guard.node().put(storageKey(guard, key), frame(guard, key, value), ttlMillis);
+      return null;
+    }, null);
   }
 
-  /** Removes whatever is stored under {@code key}; whether something was. */
+  /**
+   * Removes whatever is stored under {@code key}; whether something was. A delete that cannot be
+   * delivered quarantines its node (it returns false).
+   */
   public boolean delete(byte[] key) {
-    CacheNode node = nodeFor(key);
-    return node.delete(storageKey(node, key));
+    NodeGuard guard = guardFor(key);
+    return call(guard, CacheOperation.DELETE, () -> guard.node().delete(storageKey(guard, key)),
+        false);
   }
 
-  /** The values of several keys, in their order (null where none): one batch per node. */
+  /**
+   * The values of several keys, in their order (null where none, or where the node cannot be
+   * reached): one batch per node.
+   */
   public List<byte @Nullable []> getAll(List<byte[]> keys) {
     Objects.requireNonNull(keys, "keys");
     byte[][] values = new byte[keys.size()][];
-    perNode(keys, (node, indexes) -> {
+    perNode(keys, (guard, indexes) -> {
       List<byte[]> storageKeys = new ArrayList<>(indexes.size());
       for (int i : indexes) {
-        storageKeys.add(storageKey(node, keys.get(i)));
+        storageKeys.add(storageKey(guard, keys.get(i)));
       }
-      List<byte @Nullable []> found = node.getAll(storageKeys);
+      List<byte @Nullable []> found = call(guard, CacheOperation.GET_ALL,
+          () -> guard.node().getAll(storageKeys), null);
+      if (found == null) {
+        return;
+      }
       for (int j = 0; j < indexes.size(); j++) {
         byte[] stored = found.get(j);
         byte[] key = keys.get(indexes.get(j));
         values[indexes.get(j)] =
-            stored == null ? null : StorageKeys.unframe(node, key, stored);
+            stored == null ? null : unframe(guard, CacheOperation.GET_ALL, key, stored);
       }
     });
     return Collections.unmodifiableList(Arrays.asList(values));
   }
 
-  /** Stores several entries for {@code ttl}: one batch per node. */
+  /** Stores several entries for {@code ttl}: one batch per node; skipped where a node is down. */
   public void putAll(List<byte[]> keys, List<byte[]> values, Duration ttl) {
     Objects.requireNonNull(keys, "keys");
     Objects.requireNonNull(values, "values");
@@ -126,79 +245,124 @@ public final class ShardedCache implements AutoCloseable {
       throw new IllegalArgumentException(
           keys.size() + " keys but " + values.size() + " values; they must pair up");
     }
+    for (int i = 0; i < values.size(); i++) {
+      Objects.requireNonNull(values.get(i), "values[" + i + "]");
+    }
     long ttlMillis = ttlMillis(ttl);
-    perNode(keys, (node, indexes) -> {
+    perNode(keys, (guard, indexes) -> {
       List<byte[]> storageKeys = new ArrayList<>(indexes.size());
       List<byte[]> framed = new ArrayList<>(indexes.size());
       for (int i : indexes) {
-        byte[] value = Objects.requireNonNull(values.get(i), "values[" + i + "]");
-        storageKeys.add(storageKey(node, keys.get(i)));
-        framed.add(frame(node, keys.get(i), value));
+        if (movedRecently(keys.get(i), guard, CacheOperation.PUT_ALL)) {
+          continue;
+        }
+        storageKeys.add(storageKey(guard, keys.get(i)));
+        framed.add(frame(guard, keys.get(i), values.get(i)));
       }
-      node.putAll(storageKeys, framed, ttlMillis);
+      if (storageKeys.isEmpty()) {
+        return;
+      }
+      call(guard, CacheOperation.PUT_ALL, () -> {
+        guard.node().putAll(storageKeys, framed, ttlMillis);
+        return null;
+      }, null);
     });
   }
 
   // ---- the entry protocol (DESIGN.md §4)
 
-  /** A protocol read; with {@code wantLease}, a miss grants this caller a lease to put. */
+  /**
+   * A protocol read; with {@code wantLease}, a miss grants this caller a lease to put. A node that
+   * cannot be reached gives a miss without a lease: the caller reads the database and puts
+   * nothing.
+   */
   public Lookup getOrLease(byte[] key, boolean wantLease, EntryTimes times) {
     Objects.requireNonNull(times, "times");
-    CacheNode node = nodeFor(key);
+    NodeGuard guard = guardFor(key);
     String nonce = Long.toHexString(ThreadLocalRandom.current().nextLong());
-    Lookup found = node.getOrLease(storageKey(node, key), wantLease, nonce, times);
+    Lookup found = call(guard, CacheOperation.GET_OR_LEASE,
+        () -> guard.node().getOrLease(storageKey(guard, key), wantLease, nonce, times),
+        Lookup.miss());
     if (!found.isHit()) {
       return found;
     }
-    byte[] value = StorageKeys.unframe(node, key, found.value());
+    byte[] value = unframe(guard, CacheOperation.GET_OR_LEASE, key, found.value());
     return value == null ? Lookup.miss() : Lookup.hit(value, found.version());
   }
 
-  /** Puts a loaded value, with the lease a miss granted or without one (see DESIGN.md §4). */
+  /**
+   * Puts a loaded value, with the lease a miss granted or without one (see DESIGN.md §4); {@link
+   * PutOutcome#SKIPPED} when the node cannot take it.
+   */
   public PutOutcome putFromLoad(byte[] key, byte[] value, long version,
       @Nullable String leaseToken, boolean minimal, EntryTimes times) {
     Objects.requireNonNull(value, "value");
     Objects.requireNonNull(times, "times");
-    CacheNode node = nodeFor(key);
-    return node.putFromLoad(storageKey(node, key), frame(node, key, value), version, leaseToken,
-        minimal, times);
+    if (leaseToken != null) {
+      EntryProtocol.checkId("leaseToken", leaseToken);
+    }
+    NodeGuard guard = guardFor(key);
+    if (movedRecently(key, guard, CacheOperation.PUT_FROM_LOAD)) {
+      return PutOutcome.SKIPPED;
+    }
+    return call(guard, CacheOperation.PUT_FROM_LOAD,
+        () -> guard.node().putFromLoad(storageKey(guard, key), frame(guard, key, value), version,
+            leaseToken, minimal, times), PutOutcome.SKIPPED);
   }
 
-  /** Locks the key for a writer; whether another writer already held it. */
+  /**
+   * Locks the key for a writer; whether another writer already held it. A lock that cannot be
+   * delivered quarantines its node (and returns false).
+   */
   public boolean lock(byte[] key, String lockId, EntryTimes times) {
-    Objects.requireNonNull(lockId, "lockId");
+    EntryProtocol.checkId("lockId", lockId);
     Objects.requireNonNull(times, "times");
-    CacheNode node = nodeFor(key);
-    return node.lock(storageKey(node, key), lockId, times);
+    NodeGuard guard = guardFor(key);
+    return call(guard, CacheOperation.LOCK,
+        () -> guard.node().lock(storageKey(guard, key), lockId, times), false);
   }
 
-  /** Releases a writer's lock after its transaction completed. */
+  /**
+   * Releases a writer's lock after its transaction completed. An unlock that cannot be delivered
+   * quarantines its node: {@link UnlockOutcome#NOT_DELIVERED}.
+   */
   public UnlockOutcome unlock(byte[] key, Unlock unlock, EntryTimes times) {
     Objects.requireNonNull(unlock, "unlock");
     Objects.requireNonNull(times, "times");
-    CacheNode node = nodeFor(key);
+    NodeGuard guard = guardFor(key);
     byte[] value = unlock.value();
-    Unlock framed = value == null || !StorageKeys.digested(node, key) ? unlock
-        : Unlock.committedValue(unlock.lockId(), frame(node, key, value), unlock.version());
-    return node.unlock(storageKey(node, key), framed, times);
+    Unlock framed = value == null || !StorageKeys.digested(guard.node(), key) ? unlock
+        : Unlock.committedValue(unlock.lockId(), frame(guard, key, value), unlock.version());
+    return call(guard, CacheOperation.UNLOCK,
+        () -> guard.node().unlock(storageKey(guard, key), framed, times),
+        UnlockOutcome.NOT_DELIVERED);
   }
 
-  /** Caches a newly inserted entity after its transaction committed. */
+  /** Caches a newly inserted entity after its transaction committed; skipped if the node is down. */
   public InsertOutcome afterInsert(byte[] key, byte[] value, long version, EntryTimes times) {
     Objects.requireNonNull(value, "value");
     Objects.requireNonNull(times, "times");
-    CacheNode node = nodeFor(key);
-    return node.afterInsert(storageKey(node, key), frame(node, key, value), version, times);
+    NodeGuard guard = guardFor(key);
+    if (movedRecently(key, guard, CacheOperation.AFTER_INSERT)) {
+      return InsertOutcome.SKIPPED;
+    }
+    return call(guard, CacheOperation.AFTER_INSERT,
+        () -> guard.node().afterInsert(storageKey(guard, key), frame(guard, key, value), version,
+            times), InsertOutcome.SKIPPED);
   }
 
-  /** Invalidates the key: it becomes a tombstone, unless a writer holds it. */
+  /**
+   * Invalidates the key: it becomes a tombstone, unless a writer holds it. An eviction that cannot
+   * be delivered quarantines its node: {@link EvictOutcome#NOT_DELIVERED}.
+   */
   public EvictOutcome evict(byte[] key, EntryTimes times) {
     Objects.requireNonNull(times, "times");
-    CacheNode node = nodeFor(key);
-    return node.evict(storageKey(node, key), times);
+    NodeGuard guard = guardFor(key);
+    return call(guard, CacheOperation.EVICT,
+        () -> guard.node().evict(storageKey(guard, key), times), EvictOutcome.NOT_DELIVERED);
   }
 
-  // ---- membership
+  // ---- membership and state
 
   /** The ids of the nodes, in ring order of addition. */
   public List<String> nodeIds() {
@@ -207,56 +371,76 @@ public final class ShardedCache implements AutoCloseable {
 
   /** The id of the node that owns {@code key}. */
   public String nodeIdFor(byte[] key) {
-    return nodeFor(key).id();
+    return guardFor(key).id();
   }
 
-  /** The current ring; a snapshot that later membership changes do not alter. */
-  public ConsistentHashRing<CacheNode> ring() {
-    return ring;
+  /** The share of keys each node owns, by node id (see {@link ConsistentHashRing#ownership()}). */
+  public Map<String, Double> ownership() {
+    return ring.ownership();
+  }
+
+  /** Where the node {@code id} stands: up, down, quarantined, or taking no puts yet. */
+  public NodeState nodeState(String id) {
+    Objects.requireNonNull(id, "id");
+    return ring.node(id).state();
   }
 
   /**
-   * Opens the node named by {@code uri} and adds it to the ring; returns its id. The new node takes
-   * over its share of keys at once: until node quarantine lands (DESIGN.md §5), keys it takes from
-   * a node with locks on them are not protected during the change.
+   * Opens the node named by {@code uri} and adds it to the ring; returns its id. A node that joins
+   * starts empty: it is cleared when it first answers, and takes no puts for the quarantine
+   * period, so the keys it takes over cannot receive data read before their invalidations went to
+   * their previous node (DESIGN.md §5).
    */
   public String addNode(String uri) {
     NodeUri parsed = NodeUri.parse(uri);
     synchronized (membership) {
       checkOpen();
-      CacheNode node = providers.open(parsed);
+      NodeGuard guard = open(parsed);
       try {
-        if (ring.contains(node.id())) {
+        if (ring.contains(guard.id())) {
           throw new ConfigurationException("node URI '" + parsed + "': the ring already has a node "
-              + "with id '" + node.id() + "'");
+              + "with id '" + guard.id() + "'");
         }
-        ring = ring.with(node.id(), node, parsed.weight());
+        ConsistentHashRing<NodeGuard> bigger = ring.with(guard.id(), guard, parsed.weight());
+        try {
+          guard.node().ping();
+          guard.node().clear();
+          guard.startWithoutPuts();
+        } catch (ConfigurationException e) {
+          throw e;
+        } catch (RuntimeException e) {
+          guard.startQuarantined(e);
+        }
+        ring = bigger;
       } catch (IllegalArgumentException e) {
-        node.close();
+        guard.close();
         throw new ConfigurationException("node URI '" + parsed + "': " + e.getMessage(), e);
       } catch (RuntimeException e) {
-        node.close();
+        guard.close();
         throw e;
       }
-      return node.id();
+      return guard.id();
     }
   }
 
   /**
-   * Removes the node {@code id} from the ring, then closes it. Calls still running on it fail with
-   * a {@link NodeUnavailableException}.
+   * Removes the node {@code id} from the ring, then closes it. Calls still running on it fail
+   * (and are handled as failures). The nodes that take over its keys take no puts for those keys
+   * during the quarantine period, as the removed node may have held their locks and tombstones.
    */
   public void removeNode(String id) {
     Objects.requireNonNull(id, "id");
     synchronized (membership) {
       checkOpen();
-      CacheNode node = ring.node(id);
+      NodeGuard guard = ring.node(id);
+      ConsistentHashRing<NodeGuard> before = ring;
       ring = ring.without(id);
-      node.close();
+      movedKeys = movedKeys.with(before, System.nanoTime() + settings.quarantineNanos);
+      guard.close();
     }
   }
 
-  /** Closes every node and the batch threads; idempotent. */
+  /** Closes every node and the cache's threads; idempotent. */
   @Override
   public void close() {
     synchronized (membership) {
@@ -265,20 +449,26 @@ public final class ShardedCache implements AutoCloseable {
       }
       closed = true;
       batches.shutdownNow();
-      for (CacheNode node : ring.nodes()) {
-        node.close();
+      prober.shutdownNow();
+      for (NodeGuard guard : ring.nodes()) {
+        guard.close();
       }
     }
   }
 
   @Override
   public String toString() {
-    return "ShardedCache" + ring.nodeIds();
+    return "ShardedCache" + ring.nodes();
   }
 
   // ---- internals
 
-  private CacheNode nodeFor(byte[] key) {
+  /** The node behind {@code id}, for tests that look at what is stored. */
+  CacheNode node(String id) {
+    return ring.node(id).node();
+  }
+
+  private NodeGuard guardFor(byte[] key) {
     Objects.requireNonNull(key, "key");
     checkOpen();
     return ring.nodeFor(key);
@@ -290,12 +480,49 @@ public final class ShardedCache implements AutoCloseable {
     }
   }
 
-  private static byte[] storageKey(CacheNode node, byte[] key) {
-    return StorageKeys.storageKey(node, key);
+  /**
+   * Runs one operation on a node through its guard: not sent when the guard does not admit it,
+   * and any failure turned into {@code fallback} — a cache failure never reaches the caller.
+   */
+  private <R> R call(NodeGuard guard, CacheOperation operation, Supplier<R> work, R fallback) {
+    if (!guard.admits(operation)) {
+      return fallback;
+    }
+    long start = System.nanoTime();
+    try {
+      R result = work.get();
+      guard.succeeded(operation, System.nanoTime() - start);
+      return result;
+    } catch (RuntimeException e) {
+      guard.failed(operation, System.nanoTime() - start, e);
+      return fallback;
+    }
   }
 
-  private static byte[] frame(CacheNode node, byte[] key, byte[] value) {
-    return StorageKeys.frame(node, key, value);
+  /** Whether a put of {@code key} must be skipped: it moved to {@code guard} only recently. */
+  private boolean movedRecently(byte[] key, NodeGuard guard, CacheOperation operation) {
+    if (movedKeys.moved(key, guard)) {
+      metrics.notAttempted(guard.id(), operation);
+      return true;
+    }
+    return false;
+  }
+
+  private byte @Nullable [] unframe(NodeGuard guard, CacheOperation operation, byte[] key,
+      byte[] stored) {
+    byte[] value = StorageKeys.unframe(guard.node(), key, stored);
+    if (value == null) {
+      metrics.codecRejected(guard.id(), operation);
+    }
+    return value;
+  }
+
+  private static byte[] storageKey(NodeGuard guard, byte[] key) {
+    return StorageKeys.storageKey(guard.node(), key);
+  }
+
+  private static byte[] frame(NodeGuard guard, byte[] key, byte[] value) {
+    return StorageKeys.frame(guard.node(), key, value);
   }
 
   private static long ttlMillis(Duration ttl) {
@@ -308,57 +535,71 @@ public final class ShardedCache implements AutoCloseable {
   }
 
   /** Groups the keys by owning node and runs {@code work} once per node, in parallel. */
-  private void perNode(List<byte[]> keys, BiConsumer<CacheNode, List<Integer>> work) {
+  private void perNode(List<byte[]> keys, BiConsumer<NodeGuard, List<Integer>> work) {
     checkOpen();
-    ConsistentHashRing<CacheNode> snapshot = ring;
-    Map<CacheNode, List<Integer>> groups = new IdentityHashMap<>();
+    ConsistentHashRing<NodeGuard> snapshot = ring;
+    Map<NodeGuard, List<Integer>> groups = new IdentityHashMap<>();
     for (int i = 0; i < keys.size(); i++) {
       byte[] key = Objects.requireNonNull(keys.get(i), "keys[" + i + "]");
       groups.computeIfAbsent(snapshot.nodeFor(key), n -> new ArrayList<>()).add(i);
     }
-    List<Map.Entry<CacheNode, List<Integer>>> work0 = new ArrayList<>(groups.entrySet());
+    List<Map.Entry<NodeGuard, List<Integer>>> work0 = new ArrayList<>(groups.entrySet());
     if (work0.isEmpty()) {
       return;
     }
     List<Future<?>> others = new ArrayList<>();
     try {
-      for (Map.Entry<CacheNode, List<Integer>> group : work0.subList(1, work0.size())) {
+      for (Map.Entry<NodeGuard, List<Integer>> group : work0.subList(1, work0.size())) {
         others.add(batches.submit(() -> work.accept(group.getKey(), group.getValue())));
       }
     } catch (RejectedExecutionException e) {
       others.forEach(f -> f.cancel(true));
       throw new IllegalStateException("this ShardedCache was closed during a batch", e);
     }
-    RuntimeException failure = null;
-    try {
-      work.accept(work0.get(0).getKey(), work0.get(0).getValue()); // one batch in this thread
-    } catch (RuntimeException e) {
-      failure = e;
-    }
+    work.accept(work0.get(0).getKey(), work0.get(0).getValue()); // one batch in this thread
     for (Future<?> other : others) {
       try {
         other.get();
       } catch (ExecutionException e) {
-        RuntimeException cause = e.getCause() instanceof RuntimeException r ? r
+        // call() turns node failures into fallbacks, so this is a bug in the batch itself
+        throw e.getCause() instanceof RuntimeException r ? r
             : new RingCacheException("a batch failed", e.getCause());
-        if (failure == null) {
-          failure = cause;
-        } else {
-          failure.addSuppressed(cause);
-        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         others.forEach(f -> f.cancel(true));
-        throw new NodeUnavailableException("interrupted while waiting for a batch", e);
+        return; // the caller was interrupted: what the other batches found is not waited for
       }
     }
-    if (failure != null) {
-      throw failure;
+  }
+
+  /** Forwards a node's events to the cache's metrics under the node's id. */
+  private static final class ForwardedEvents implements NodeEvents {
+    private final CacheMetrics metrics;
+    volatile String nodeId = "(opening)";
+
+    ForwardedEvents(CacheMetrics metrics) {
+      this.metrics = metrics;
+    }
+
+    @Override
+    public void casRetried(CacheOperation operation, int retries) {
+      metrics.casRetried(nodeId, operation, retries);
+    }
+
+    @Override
+    public void itemTooLarge(CacheOperation operation) {
+      metrics.itemTooLarge(nodeId, operation);
+    }
+
+    @Override
+    public void recordUnreadable(CacheOperation operation) {
+      metrics.codecRejected(nodeId, operation);
     }
   }
 
   /**
-   * Collects the nodes, placement and replicas of a new {@link ShardedCache}.
+   * Collects the nodes, placement, replicas, failure handling and metrics of a new {@link
+   * ShardedCache}.
    *
    * <p>Not thread-safe.
    */
@@ -367,6 +608,10 @@ public final class ShardedCache implements AutoCloseable {
     private Placement placement = Placement.DEFAULT;
     private int replicas;
     private @Nullable ClassLoader loader;
+    private CacheMetrics metrics = CacheMetrics.NONE;
+    private int failureThreshold = DEFAULT_FAILURE_THRESHOLD;
+    private Duration probeInterval = DEFAULT_PROBE_INTERVAL;
+    private Duration quarantine = DEFAULT_QUARANTINE;
 
     private Builder() {}
 
@@ -404,9 +649,55 @@ public final class ShardedCache implements AutoCloseable {
       return this;
     }
 
+    /** Where to report what the cache does; {@link CacheMetrics#NONE} if not set. */
+    public Builder metrics(CacheMetrics metrics) {
+      this.metrics = Objects.requireNonNull(metrics, "metrics");
+      return this;
+    }
+
     /**
-     * Opens every node and builds the ring. Fails with a {@link ConfigurationException} for a bad
-     * URI, an unknown scheme, a duplicate node or a bad ring; nodes already opened are closed.
+     * Failed reads or puts in a row that open a node's breaker; {@value
+     * #DEFAULT_FAILURE_THRESHOLD} if not set. A timeout opens it at once.
+     */
+    public Builder failureThreshold(int failures) {
+      if (failures < 1 || failures > 1000) {
+        throw new IllegalArgumentException("failureThreshold must be from 1 to 1000, was "
+            + failures);
+      }
+      this.failureThreshold = failures;
+      return this;
+    }
+
+    /** How often a node whose breaker is open is probed; 1 s if not set. */
+    public Builder probeInterval(Duration interval) {
+      this.probeInterval = between(interval, "probeInterval", Duration.ofMillis(10),
+          Duration.ofMinutes(10));
+      return this;
+    }
+
+    /**
+     * How long a node takes no puts after it was cleared or joined the ring; at least 2Θ (twice
+     * the longest transaction) for the guarantee of DESIGN.md §4; 2 min if not set.
+     */
+    public Builder quarantine(Duration quarantine) {
+      this.quarantine = between(quarantine, "quarantine", Duration.ZERO, Duration.ofDays(1));
+      return this;
+    }
+
+    private static Duration between(Duration d, String name, Duration min, Duration max) {
+      Objects.requireNonNull(d, name);
+      if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+        throw new IllegalArgumentException(name + " must be from " + DurationFormat.format(min)
+            + " to " + DurationFormat.format(max) + ", was " + DurationFormat.format(d));
+      }
+      return d;
+    }
+
+    /**
+     * Opens every node, pings them all, and builds the ring. Fails with a {@link
+     * ConfigurationException} for a bad URI, an unknown scheme, a duplicate node, a bad ring, or a
+     * node that refuses its credentials; nodes already opened are closed. Nodes that cannot be
+     * reached do not stop the start: they start down and are probed.
      */
     public ShardedCache build() {
       if (uris.isEmpty()) {
@@ -419,33 +710,7 @@ public final class ShardedCache implements AutoCloseable {
       ClassLoader classLoader = loader != null ? loader
           : Objects.requireNonNullElse(Thread.currentThread().getContextClassLoader(),
               ShardedCache.class.getClassLoader());
-      NodeProviders providers = NodeProviders.load(classLoader);
-      List<CacheNode> opened = new ArrayList<>();
-      try {
-        ConsistentHashRing.Builder<CacheNode> ringBuilder =
-            ConsistentHashRing.<CacheNode>builder().placement(placement);
-        if (replicas > 0) {
-          ringBuilder.replicas(replicas);
-        }
-        for (NodeUri uri : parsed) {
-          CacheNode node = providers.open(uri);
-          opened.add(node);
-          try {
-            ringBuilder.add(node.id(), node, uri.weight());
-          } catch (IllegalArgumentException e) {
-            throw new ConfigurationException("node URI '" + uri + "': " + e.getMessage(), e);
-          }
-        }
-        try {
-          return new ShardedCache(providers, ringBuilder.build());
-        } catch (IllegalArgumentException e) {
-          throw new ConfigurationException("the ring of " + parsed + " cannot be built: "
-              + e.getMessage(), e);
-        }
-      } catch (RuntimeException e) {
-        opened.forEach(CacheNode::close);
-        throw e;
-      }
+      return new ShardedCache(this, NodeProviders.load(classLoader), parsed);
     }
   }
 }

@@ -44,18 +44,21 @@ class ShardedCacheTest {
   @Test
   void eachKey_goesToTheNodeTheRingNames() {
     ShardedCache cache = cache("a", "b", "c");
-    ConsistentHashRing<CacheNode> ring = cache.ring();
+    // The same ring, built independently from the node ids.
+    ConsistentHashRing.Builder<String> independent = ConsistentHashRing.builder();
+    cache.nodeIds().forEach(id -> independent.add(id, id));
+    ConsistentHashRing<String> ring = independent.build();
     Set<String> used = new HashSet<>();
     for (int i = 0; i < 300; i++) {
       byte[] key = bytes("com.example.Order#" + i);
       cache.put(key, bytes("v" + i), TTL);
-      String owner = ring.nodeFor(key).id();
+      String owner = ring.nodeFor(key);
       used.add(owner);
       assertThat(cache.nodeIdFor(key)).isEqualTo(owner);
-      assertThat(ring.nodeFor(key).get(key)).as("stored on its owner").isEqualTo(bytes("v" + i));
-      for (CacheNode other : ring.nodes()) {
-        if (other != ring.nodeFor(key)) {
-          assertThat(other.get(key)).as("and nowhere else").isNull();
+      assertThat(cache.node(owner).get(key)).as("stored on its owner").isEqualTo(bytes("v" + i));
+      for (String other : cache.nodeIds()) {
+        if (!other.equals(owner)) {
+          assertThat(cache.node(other).get(key)).as("and nowhere else").isNull();
         }
       }
     }
@@ -116,7 +119,7 @@ class ShardedCacheTest {
   @Test
   void longKeys_areStoredUnderADigest_andCheckedOnRead() {
     ShardedCache cache = cache("a");
-    CacheNode node = cache.ring().nodes().get(0);
+    CacheNode node = cache.node(cache.nodeIds().get(0));
     byte[] longKey = new byte[node.maxKeyLength() + 100];
     Arrays.fill(longKey, (byte) 'x');
     cache.put(longKey, bytes("v"), TTL);
@@ -181,7 +184,7 @@ class ShardedCacheTest {
       }
     }
     assertThat(moved).isBetween(150, 350);
-    CacheNode d = cache.ring().node(added);
+    CacheNode d = cache.node(added);
     cache.removeNode(added);
     assertThat(cache.nodeIds()).doesNotContain(added).hasSize(3);
     assertThatThrownBy(() -> d.get(bytes("k"))).as("the removed node is closed")
@@ -200,9 +203,11 @@ class ShardedCacheTest {
         .nodes("local://" + tag + "light", "local://" + tag + "heavy?weight=3")
         .placement(Placement.DEFAULT).replicas(512).build();
     caches.add(cache);
-    assertThat(cache.ring().weight(tag + "heavy")).isEqualTo(3);
-    assertThat(cache.ring().replicas()).isEqualTo(512);
-    assertThat(cache.ring().ownership().get(tag + "heavy")).isBetween(0.7, 0.8);
+    ConsistentHashRing<String> expected = ConsistentHashRing.<String>builder()
+        .placement(Placement.DEFAULT).replicas(512)
+        .add(tag + "light", "light").add(tag + "heavy", "heavy", 3).build();
+    assertThat(cache.ownership()).isEqualTo(expected.ownership());
+    assertThat(cache.ownership().get(tag + "heavy")).isBetween(0.7, 0.8);
   }
 
   @Test

@@ -10,8 +10,8 @@ import java.util.Set;
 
 /**
  * Opens Redis nodes: {@code redis://[user:password@]host[:port][/db]} and {@code rediss://…} (TLS),
- * with the options {@value #TIMEOUT} (socket read timeout, default 2s), {@value #CONNECT_TIMEOUT}
- * (default 2s), {@value #POOL_SIZE} (connections, default 16) and, for {@code rediss}, {@value
+ * with the options {@value #TIMEOUT} (socket read timeout, default 500ms: tight, as a cache that
+ * answers slower is worse than none), {@value #CONNECT_TIMEOUT} (default 500ms), {@value #POOL_SIZE} (connections, default 16) and, for {@code rediss}, {@value
  * #TLS_CA} (a PEM file of the certificate authorities to trust instead of the JVM's default trust
  * store), besides {@code weight}. Over TLS the server's certificate must match the host name of the
  * URI. Opening does not connect: a server that is down is reported when the node is used.
@@ -24,7 +24,7 @@ public final class RedisNodeProvider implements CacheNodeProvider {
   public static final String POOL_SIZE = "poolSize";
   public static final String TLS_CA = "tlsCa";
   public static final int DEFAULT_PORT = 6379;
-  static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(2);
+  static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(500);
   static final int DEFAULT_POOL_SIZE = 16;
 
   public RedisNodeProvider() {

@@ -1,0 +1,347 @@
+package dev.ringcache.api;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ringcache.api.FaultyNodeProvider.Fault;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Failure handling of the router (DESIGN.md §5) over in-process nodes made to fail: reads miss,
+ * puts are skipped, undelivered invalidations quarantine, breakers stop network attempts, probes
+ * bring nodes back, and a quarantined node is cleared before it serves.
+ */
+class ShardedCacheFailureTest {
+  private static final Duration TTL = Duration.ofMinutes(5);
+  private static final EntryTimes TIMES = EntryTimes.of(Duration.ofMinutes(1), TTL);
+  private static final Duration QUARANTINE = Duration.ofSeconds(2);
+  private static int run;
+
+  private final String tag = "fail" + (++run) + "-";
+  private final List<ShardedCache> caches = new ArrayList<>();
+  private final RecordingMetrics metrics = new RecordingMetrics();
+
+  @AfterEach
+  void closeCaches() {
+    caches.forEach(ShardedCache::close);
+  }
+
+  private String name(String node) {
+    return tag + node;
+  }
+
+  private ShardedCache cache(String... nodes) {
+    List<String> uris = new ArrayList<>();
+    for (String node : nodes) {
+      uris.add("faulty://" + name(node));
+    }
+    ShardedCache cache = ShardedCache.builder().nodes(uris).metrics(metrics)
+        .probeInterval(Duration.ofMillis(20)).quarantine(QUARANTINE).build();
+    caches.add(cache);
+    return cache;
+  }
+
+  @Test
+  void aNodeThatFails_givesMissesAndSkipsPuts_neverAnException() {
+    ShardedCache cache = cache("a");
+    byte[] k = bytes("k");
+    cache.put(k, bytes("v"), TTL);
+    FaultyNodeProvider.set(name("a"), Fault.UNAVAILABLE);
+    assertThat(cache.get(k)).isNull();
+    assertThat(cache.getAll(List.of(k, bytes("k2")))).containsExactly(null, null);
+    cache.put(k, bytes("v2"), TTL);
+    cache.putAll(List.of(k), List.of(bytes("v3")), TTL);
+    assertThat(cache.getOrLease(k, true, TIMES)).isEqualTo(Lookup.miss());
+    assertThat(cache.putFromLoad(k, bytes("v"), 1, null, false, TIMES))
+        .isEqualTo(PutOutcome.SKIPPED);
+    assertThat(cache.afterInsert(k, bytes("v"), 1, TIMES)).isEqualTo(InsertOutcome.SKIPPED);
+    assertThat(cache.nodeState(name("a"))).isEqualTo(NodeState.DOWN);
+  }
+
+  @Test
+  void theBreaker_opensAfterTheThreshold_andThenNoCallReachesTheNode() {
+    ShardedCache cache = cache("a");
+    FaultyNodeProvider.set(name("a"), Fault.UNAVAILABLE);
+    for (int i = 0; i < ShardedCache.DEFAULT_FAILURE_THRESHOLD - 1; i++) {
+      cache.get(bytes("k"));
+    }
+    assertThat(cache.nodeState(name("a"))).as("below the threshold").isEqualTo(NodeState.UP);
+    cache.get(bytes("k"));
+    assertThat(cache.nodeState(name("a"))).isEqualTo(NodeState.DOWN);
+    int reached = FaultyNodeProvider.calls(name("a"));
+    for (int i = 0; i < 1000; i++) {
+      assertThat(cache.get(bytes("k" + i))).isNull();
+      cache.put(bytes("k" + i), bytes("v"), TTL);
+    }
+    assertThat(FaultyNodeProvider.calls(name("a"))).as("no call while open").isEqualTo(reached);
+    assertThat(metrics.notAttempted.get()).isEqualTo(2000);
+  }
+
+  @Test
+  void aTimeout_opensTheBreakerAtOnce() {
+    ShardedCache cache = cache("a");
+    FaultyNodeProvider.set(name("a"), Fault.TIMEOUT);
+    cache.get(bytes("k"));
+    assertThat(cache.nodeState(name("a"))).isEqualTo(NodeState.DOWN);
+  }
+
+  @Test
+  void aNodeThatWasOnlyDown_servesItsEntriesAgain_whenItAnswers() {
+    ShardedCache cache = cache("a");
+    cache.put(bytes("k"), bytes("v"), TTL);
+    FaultyNodeProvider.set(name("a"), Fault.TIMEOUT);
+    assertThat(cache.get(bytes("k"))).isNull();
+    FaultyNodeProvider.set(name("a"), Fault.NONE);
+    await(() -> cache.nodeState(name("a")) == NodeState.UP);
+    assertThat(cache.get(bytes("k"))).as("no invalidation was missed").isEqualTo(bytes("v"));
+  }
+
+  @Test
+  void anUndeliveredInvalidation_quarantines_andTheNodeIsClearedBeforeItServes() {
+    // The node stops answering (as under SIGSTOP) while holding v1; a writer's lock and unlock
+    // cannot reach it. When it answers again it still holds v1 — which must never be served.
+    ShardedCache cache = cache("a");
+    byte[] k = bytes("k");
+    cache.put(k, bytes("v1"), TTL);
+    FaultyNodeProvider.set(name("a"), Fault.UNAVAILABLE);
+    assertThat(cache.lock(k, "w1", TIMES)).isFalse();
+    assertThat(cache.nodeState(name("a"))).isEqualTo(NodeState.QUARANTINED);
+    assertThat(cache.unlock(k, Unlock.committedValue("w1", bytes("v2"), 2), TIMES))
+        .isEqualTo(UnlockOutcome.NOT_DELIVERED);
+    FaultyNodeProvider.set(name("a"), Fault.NONE);
+    await(() -> cache.nodeState(name("a")) == NodeState.NO_PUTS);
+    assertThat(cache.get(k)).as("the value that missed its invalidation is gone").isNull();
+    assertThat(cache.getOrLease(k, false, TIMES)).isEqualTo(Lookup.miss());
+    assertThat(metrics.states).containsSubsequence(NodeState.QUARANTINED, NodeState.NO_PUTS);
+  }
+
+  @Test
+  void eachKindOfInvalidation_quarantinesWhenUndelivered() {
+    for (String kind : List.of("lock", "unlock", "evict", "delete")) {
+      ShardedCache cache = cache(kind);
+      FaultyNodeProvider.set(name(kind), Fault.UNAVAILABLE);
+      byte[] k = bytes("k");
+      switch (kind) {
+        case "lock":
+          cache.lock(k, "w", TIMES);
+          break;
+        case "unlock":
+          assertThat(cache.unlock(k, Unlock.rolledBack("w"), TIMES))
+              .isEqualTo(UnlockOutcome.NOT_DELIVERED);
+          break;
+        case "evict":
+          assertThat(cache.evict(k, TIMES)).isEqualTo(EvictOutcome.NOT_DELIVERED);
+          break;
+        default:
+          assertThat(cache.delete(k)).isFalse();
+          break;
+      }
+      assertThat(cache.nodeState(name(kind))).as(kind).isEqualTo(NodeState.QUARANTINED);
+    }
+  }
+
+  @Test
+  void anInvalidationNotSentBecauseTheBreakerWasOpen_quarantinesToo() {
+    ShardedCache cache = cache("a");
+    cache.put(bytes("k"), bytes("v1"), TTL);
+    FaultyNodeProvider.set(name("a"), Fault.TIMEOUT);
+    cache.get(bytes("k"));
+    assertThat(cache.nodeState(name("a"))).isEqualTo(NodeState.DOWN);
+    int reached = FaultyNodeProvider.calls(name("a"));
+    cache.evict(bytes("k"), TIMES);
+    assertThat(FaultyNodeProvider.calls(name("a"))).isEqualTo(reached);
+    assertThat(cache.nodeState(name("a"))).isEqualTo(NodeState.QUARANTINED);
+    FaultyNodeProvider.set(name("a"), Fault.NONE);
+    await(() -> cache.nodeState(name("a")) != NodeState.QUARANTINED);
+    assertThat(cache.get(bytes("k"))).isNull();
+  }
+
+  @Test
+  void aClearedNode_takesNoPuts_forTheQuarantinePeriod_butServesProtocolSteps() {
+    ShardedCache cache = cache("a");
+    byte[] k = bytes("k");
+    FaultyNodeProvider.set(name("a"), Fault.UNAVAILABLE);
+    cache.evict(k, TIMES);
+    FaultyNodeProvider.set(name("a"), Fault.NONE);
+    await(() -> cache.nodeState(name("a")) == NodeState.NO_PUTS);
+    long clearedAt = System.nanoTime();
+    cache.put(k, bytes("early"), TTL);
+    assertThat(cache.putFromLoad(k, bytes("early"), 1, null, false, TIMES))
+        .isEqualTo(PutOutcome.SKIPPED);
+    assertThat(cache.afterInsert(k, bytes("early"), 1, TIMES)).isEqualTo(InsertOutcome.SKIPPED);
+    if (System.nanoTime() - clearedAt < QUARANTINE.toNanos()) {
+      assertThat(cache.get(k)).as("no put landed during the quarantine").isNull();
+    }
+    assertThat(cache.lock(k, "w", TIMES)).as("invalidations are delivered").isFalse();
+    assertThat(cache.unlock(k, Unlock.committedValue("w", bytes("v2"), 2), TIMES))
+        .isEqualTo(UnlockOutcome.WROTE_VALUE);
+    assertThat(cache.get(k)).isEqualTo(bytes("v2"));
+    await(() -> cache.nodeState(name("a")) == NodeState.UP);
+    cache.put(bytes("k2"), bytes("late"), TTL);
+    assertThat(cache.get(bytes("k2"))).isEqualTo(bytes("late"));
+  }
+
+  @Test
+  void theCacheStarts_whenEveryNodeIsDown_andServesMissesUntilTheyReturn() {
+    FaultyNodeProvider.set(name("a"), Fault.UNAVAILABLE);
+    FaultyNodeProvider.set(name("b"), Fault.UNAVAILABLE);
+    ShardedCache cache = cache("a", "b");
+    assertThat(cache.nodeState(name("a"))).isEqualTo(NodeState.DOWN);
+    assertThat(cache.nodeState(name("b"))).isEqualTo(NodeState.DOWN);
+    assertThat(cache.get(bytes("k"))).isNull();
+    cache.put(bytes("k"), bytes("v"), TTL);
+    assertThat(FaultyNodeProvider.calls(name("a")) + FaultyNodeProvider.calls(name("b"))).isZero();
+    FaultyNodeProvider.set(name("a"), Fault.NONE);
+    FaultyNodeProvider.set(name("b"), Fault.NONE);
+    await(() -> cache.nodeState(name("a")) == NodeState.UP
+        && cache.nodeState(name("b")) == NodeState.UP);
+    cache.put(bytes("k"), bytes("v"), TTL);
+    assertThat(cache.get(bytes("k"))).isEqualTo(bytes("v"));
+  }
+
+  @Test
+  void aNodeThatRefusesItsCredentials_failsTheStart_withAClearError() {
+    FaultyNodeProvider.set(name("a"), Fault.REFUSED);
+    assertThatThrownBy(() -> cache("a", "b")).isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("refused");
+  }
+
+  @Test
+  void keysMovedByARemoval_takeNoPutsOnTheirNewNode_forTheQuarantinePeriod() {
+    // A quarantine long enough that a loaded machine cannot outrun it between the steps.
+    Duration quarantine = Duration.ofSeconds(3);
+    ShardedCache cache = ShardedCache.builder()
+        .nodes("faulty://" + name("a"), "faulty://" + name("b"), "faulty://" + name("c"))
+        .quarantine(quarantine).build();
+    caches.add(cache);
+    List<byte[]> moved = new ArrayList<>();
+    List<byte[]> stayed = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      byte[] k = bytes("key" + i);
+      (cache.nodeIdFor(k).equals(name("c")) ? moved : stayed).add(k);
+    }
+    cache.removeNode(name("c"));
+    long removedAt = System.nanoTime(); // the quarantine began just before
+    for (byte[] k : moved) {
+      assertThat(cache.putFromLoad(k, bytes("v"), 1, null, false, TIMES))
+          .isEqualTo(PutOutcome.SKIPPED);
+    }
+    for (byte[] k : stayed) {
+      assertThat(cache.putFromLoad(k, bytes("v"), 1, null, false, TIMES))
+          .isEqualTo(PutOutcome.STORED);
+    }
+    assertThat(System.nanoTime() - removedAt).as("the test ran within the quarantine")
+        .isLessThan(quarantine.toNanos());
+    await(() -> System.nanoTime() - removedAt > quarantine.toNanos());
+    assertThat(cache.putFromLoad(moved.get(0), bytes("v"), 1, null, false, TIMES))
+        .isEqualTo(PutOutcome.STORED);
+  }
+
+  @Test
+  void aNodeThatJoins_isCleared_andTakesNoPuts_forTheQuarantinePeriod() {
+    ShardedCache cache = cache("a");
+    try (ShardedCache other = ShardedCache.builder().nodes("faulty://" + name("b")).build()) {
+      other.put(bytes("old"), bytes("stale"), TTL); // what the joining node held before
+    }
+    String added = cache.addNode("faulty://" + name("b"));
+    assertThat(cache.nodeState(added)).isEqualTo(NodeState.NO_PUTS);
+    assertThat(cache.node(added).get(bytes("old"))).isNull();
+    await(() -> cache.nodeState(added) == NodeState.UP);
+  }
+
+  @Test
+  void statistics_countEachOperationPerNode_withFailuresAndQuarantines() {
+    CacheStatistics statistics = new CacheStatistics();
+    ShardedCache cache = ShardedCache.builder().nodes("faulty://" + name("s"))
+        .metrics(statistics).probeInterval(Duration.ofMillis(20)).quarantine(QUARANTINE).build();
+    caches.add(cache);
+    cache.put(bytes("k"), bytes("v"), TTL);
+    cache.get(bytes("k"));
+    cache.get(bytes("k"));
+    FaultyNodeProvider.set(name("s"), Fault.UNAVAILABLE);
+    cache.evict(bytes("k"), TIMES);
+    cache.get(bytes("k"));
+    CacheStatistics.NodeSnapshot node = statistics.node(name("s"));
+    assertThat(node.operation(CacheOperation.GET).count()).isEqualTo(2);
+    assertThat(node.operation(CacheOperation.GET).notAttempted()).isEqualTo(1);
+    assertThat(node.operation(CacheOperation.PUT).count()).isEqualTo(1);
+    assertThat(node.operation(CacheOperation.EVICT).failures()).isEqualTo(1);
+    assertThat(node.state()).isEqualTo(NodeState.QUARANTINED);
+    assertThat(node.quarantines()).isEqualTo(1);
+  }
+
+  @Test
+  void badFailureSettings_areRefused() {
+    assertThatThrownBy(() -> ShardedCache.builder().failureThreshold(0))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("failureThreshold");
+    assertThatThrownBy(() -> ShardedCache.builder().probeInterval(Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("probeInterval");
+    assertThatThrownBy(() -> ShardedCache.builder().quarantine(Duration.ofMillis(-1)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("quarantine");
+  }
+
+  @Test
+  void badArguments_stillThrow_evenWhenTheNodeIsDown() {
+    ShardedCache cache = cache("a");
+    FaultyNodeProvider.set(name("a"), Fault.UNAVAILABLE);
+    assertThatThrownBy(() -> cache.lock(bytes("k"), "a b", TIMES))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> cache.get(null)).isInstanceOf(NullPointerException.class);
+    assertThat(cache.nodeState(name("a"))).as("a bad argument is not a node failure")
+        .isEqualTo(NodeState.UP);
+  }
+
+  private static void await(BooleanSupplier condition) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("condition not met within 10 s");
+      }
+      try {
+        Thread.sleep(5); // polling a condition with a deadline
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(UTF_8);
+  }
+
+  /** Counts what the tests look at. */
+  private static final class RecordingMetrics implements CacheMetrics {
+    final AtomicInteger notAttempted = new AtomicInteger();
+    final List<NodeState> states = new CopyOnWriteArrayList<>();
+    final Map<String, AtomicInteger> failures = new ConcurrentHashMap<>();
+
+    @Override
+    public void notAttempted(String nodeId, CacheOperation operation) {
+      notAttempted.incrementAndGet();
+    }
+
+    @Override
+    public void stateChanged(String nodeId, NodeState state) {
+      states.add(state);
+    }
+
+    @Override
+    public void operation(String nodeId, CacheOperation operation, long nanos, boolean failed) {
+      if (failed) {
+        failures.computeIfAbsent(nodeId, n -> new AtomicInteger()).incrementAndGet();
+      }
+    }
+  }
+}
