@@ -195,6 +195,57 @@ class RedisNodeIT extends CacheNodeContract {
   }
 
   @Test
+  void aWrongPassword_failsTheCacheStart_atOnce_andNoLogOrMetricShowsIt() {
+    try (TestServer secured = TestServers.redis().args("--requirepass", "s3cret").start()) {
+      java.util.logging.Logger log = java.util.logging.Logger.getLogger(
+          dev.ringcache.api.ShardedCache.class.getName());
+      java.util.List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
+      java.util.logging.Handler capture = new java.util.logging.Handler() {
+        @Override
+        public void publish(java.util.logging.LogRecord r) {
+          logged.add(r.getMessage() + " " + r.getThrown());
+        }
+
+        @Override
+        public void flush() {}
+
+        @Override
+        public void close() {}
+      };
+      log.addHandler(capture);
+      dev.ringcache.api.CacheStatistics statistics = new dev.ringcache.api.CacheStatistics();
+      String hostPort = secured.host() + ":" + secured.port();
+      try {
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> dev.ringcache.api.ShardedCache.builder()
+            .nodes("redis://:wrong-pass@" + hostPort).metrics(statistics).build())
+            .isInstanceOf(ConfigurationException.class)
+            .hasMessageContaining(hostPort).hasMessageContaining("credentials")
+            .hasMessageNotContaining("wrong-pass");
+        assertThat(System.nanoTime() - start).as("a clear error, not a hang")
+            .isLessThan(3_000_000_000L);
+        // The right password works; a node that goes down and back is logged without it.
+        try (dev.ringcache.api.ShardedCache cache = dev.ringcache.api.ShardedCache.builder()
+            .nodes("redis://:s3cret@" + hostPort + "?timeout=200ms").metrics(statistics)
+            .probeInterval(java.time.Duration.ofMillis(20)).build()) {
+          cache.put(bytes("k"), bytes("v"), java.time.Duration.ofMinutes(1));
+          assertThat(cache.get(bytes("k"))).isEqualTo(bytes("v"));
+          assertThat(cache.toString()).doesNotContain("s3cret");
+          secured.kill();
+          cache.evict(bytes("k"), LONG);
+          assertThat(cache.nodeState(hostPort)).isEqualTo(dev.ringcache.api.NodeState.QUARANTINED);
+        }
+      } finally {
+        log.removeHandler(capture);
+      }
+      assertThat(logged).as("a state change was logged").isNotEmpty();
+      assertThat(String.join("\n", logged)).doesNotContain("s3cret").doesNotContain("wrong-pass");
+      assertThat(statistics.nodeIds()).containsExactly(hostPort);
+      assertThat(statistics.toString()).doesNotContain("s3cret");
+    }
+  }
+
+  @Test
   void aclUser_withItsPassword_isUsed() {
     try (TestServer secured = TestServers.redis().start()) {
       try (Jedis jedis = admin(secured)) {
