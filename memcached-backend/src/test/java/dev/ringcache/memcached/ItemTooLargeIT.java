@@ -1,0 +1,167 @@
+package dev.ringcache.memcached;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ringcache.api.EntryTimes;
+import dev.ringcache.api.InsertOutcome;
+import dev.ringcache.api.Lookup;
+import dev.ringcache.api.NodeUri;
+import dev.ringcache.api.PutOutcome;
+import dev.ringcache.api.Unlock;
+import dev.ringcache.api.UnlockOutcome;
+import dev.ringcache.api.spi.CacheNode;
+import dev.ringcache.api.spi.EntryRecord;
+import dev.ringcache.api.testing.TestServer;
+import dev.ringcache.api.testing.TestServers;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Records larger than the server's item limit ({@code -I 1m}): never an error, always counted.
+ * One node knows the limit ({@code maxItemSize=1m}, the default) and does not send them; another
+ * is told a larger limit than the server's ({@code 2m}) and meets the server's refusal.
+ */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
+class ItemTooLargeIT {
+  private static final EntryTimes TIMES = EntryTimes.of(Duration.ofMinutes(1),
+      Duration.ofMinutes(10));
+  private static final byte[] TWO_MB = filled(2 << 20);
+  private static final byte[] ONE_AND_A_HALF_MB = filled(3 << 19);
+  private static TestServer server;
+
+  private final CountingEvents events = new CountingEvents();
+  private final CacheNode knowing = open("", events);
+  private final CacheNode told = open("?maxItemSize=2m", events);
+
+  @BeforeAll
+  static void startServer() {
+    server = TestServers.memcached().args("-I", "1m").start();
+  }
+
+  @AfterAll
+  static void stopServer() {
+    server.close();
+  }
+
+  @AfterEach
+  void closeNodes() {
+    knowing.close();
+    told.close();
+  }
+
+  private static CacheNode open(String options, CountingEvents events) {
+    return new MemcachedNodeProvider().open(NodeUri.parse(server.uri() + options), events);
+  }
+
+  private static byte[] filled(int size) {
+    byte[] bytes = new byte[size];
+    Arrays.fill(bytes, (byte) 'x');
+    return bytes;
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(UTF_8);
+  }
+
+  @Test
+  void aPlainPutTooLarge_isSkipped_removesTheOldValue_andIsCounted() {
+    for (CacheNode node : List.of(knowing, told)) {
+      byte[] value = node == knowing ? TWO_MB : ONE_AND_A_HALF_MB;
+      String which = node == knowing ? "knowing" : "told";
+      byte[] k = bytes("plain-" + which);
+      node.put(k, bytes("old"), 60_000);
+      node.put(k, value, 60_000);
+      assertThat(node.get(k)).as("no stale value survives a put that did not fit").isNull();
+    }
+    assertThat(events.count("tooLarge:put")).isEqualTo(2);
+  }
+
+  @Test
+  void aBatchWithOneValueTooLarge_storesTheOthers() {
+    List<byte[]> keys = List.of(bytes("batch-1"), bytes("batch-2"), bytes("batch-3"));
+    knowing.putAll(keys, List.of(bytes("one"), TWO_MB, bytes("three")), 60_000);
+    assertThat(knowing.getAll(keys)).containsExactly(bytes("one"), null, bytes("three"));
+    told.putAll(keys, List.of(bytes("uno"), ONE_AND_A_HALF_MB, bytes("tres")), 60_000);
+    assertThat(told.getAll(keys)).containsExactly(bytes("uno"), null, bytes("tres"));
+    assertThat(events.count("tooLarge:put-all")).isEqualTo(2);
+  }
+
+  @Test
+  void aLoadTooLarge_isSkipped_andItsLeaseStays() {
+    for (CacheNode node : List.of(knowing, told)) {
+      byte[] value = node == knowing ? TWO_MB : ONE_AND_A_HALF_MB;
+      String which = node == knowing ? "knowing" : "told";
+      byte[] k = bytes("load-" + which);
+      String token = node.getOrLease(k, true, "n", TIMES).leaseToken();
+      assertThat(node.putFromLoad(k, value, 1, token, false, TIMES)).isEqualTo(PutOutcome.SKIPPED);
+      EntryRecord lease = Objects.requireNonNull(node.inspect(k));
+      assertThat(lease.state()).isEqualTo(EntryRecord.State.LEASE);
+      assertThat(lease.leaseToken()).isEqualTo(token);
+      assertThat(node.putFromLoad(k, bytes("small"), 1, token, false, TIMES))
+          .as("the lease still serves a smaller put").isEqualTo(PutOutcome.STORED);
+    }
+    assertThat(events.count("tooLarge:put-from-load")).isEqualTo(2);
+  }
+
+  @Test
+  void anInsertTooLarge_isSkipped() {
+    for (CacheNode node : List.of(knowing, told)) {
+      byte[] value = node == knowing ? TWO_MB : ONE_AND_A_HALF_MB;
+      String which = node == knowing ? "knowing" : "told";
+      byte[] absent = bytes("insert-" + which);
+      assertThat(node.afterInsert(absent, value, 1, TIMES)).isEqualTo(InsertOutcome.SKIPPED);
+      assertThat(node.inspect(absent)).isNull();
+      byte[] tombstone = bytes("insert-over-tombstone-" + which);
+      node.lock(tombstone, "w", TIMES);
+      node.unlock(tombstone, Unlock.committedInvalidate("w", 1), TIMES);
+      assertThat(node.afterInsert(tombstone, value, 2, TIMES)).isEqualTo(InsertOutcome.SKIPPED);
+      EntryRecord kept = Objects.requireNonNull(node.inspect(tombstone));
+      assertThat(kept.state()).as("the tombstone stays").isEqualTo(EntryRecord.State.TOMBSTONE);
+      assertThat(kept.version()).isEqualTo(1);
+    }
+    assertThat(events.count("tooLarge:after-insert")).isEqualTo(4);
+  }
+
+  @Test
+  void anUnlockWithAValueTooLarge_leavesATombstone_neverTheLockOrTheOldValue() {
+    for (CacheNode node : List.of(knowing, told)) {
+      byte[] value = node == knowing ? TWO_MB : ONE_AND_A_HALF_MB;
+      String which = node == knowing ? "knowing" : "told";
+      byte[] k = bytes("unlock-" + which);
+      assertThat(node.afterInsert(k, bytes("old"), 1, TIMES)).isEqualTo(InsertOutcome.STORED);
+      node.lock(k, "w", TIMES);
+      assertThat(node.unlock(k, Unlock.committedValue("w", value, 2), TIMES))
+          .isEqualTo(UnlockOutcome.WROTE_TOMBSTONE);
+      EntryRecord record = Objects.requireNonNull(node.inspect(k));
+      assertThat(record.state()).isEqualTo(EntryRecord.State.TOMBSTONE);
+      assertThat(record.version()).as("it knows the committed version").isEqualTo(2);
+      assertThat(record.generation()).isEqualTo(2);
+      assertThat(node.getOrLease(k, false, "n", TIMES)).isEqualTo(Lookup.miss());
+      assertThat(node.putFromLoad(k, bytes("stale"), 1, null, false, TIMES))
+          .isEqualTo(PutOutcome.REJECTED_TOMBSTONE);
+    }
+    assertThat(events.count("tooLarge:unlock")).isEqualTo(2);
+  }
+
+  @Test
+  void theLargestValueThatFits_isStored_andOneByteMoreIsNot() {
+    byte[] k = bytes("at-the-limit");
+    // A value record has 26 bytes of its own; memcached adds the key and its item overhead.
+    byte[] largest = filled((1 << 20) - 26 - k.length - MemcachedNode.ITEM_OVERHEAD);
+    knowing.put(k, largest, 60_000);
+    assertThat(knowing.get(k)).as("the server took it").isEqualTo(largest);
+    assertThat(events.all()).isEmpty();
+    knowing.put(k, filled(largest.length + 1), 60_000);
+    assertThat(knowing.get(k)).isNull();
+    assertThat(events.count("tooLarge:put")).isEqualTo(1);
+  }
+}
