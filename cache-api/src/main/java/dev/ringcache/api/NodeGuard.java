@@ -14,25 +14,34 @@ import org.jspecify.annotations.Nullable;
  * <p>While the node is {@link NodeState#UP} every operation goes to it. Failed reads and puts
  * count towards the breaker: after {@code failureThreshold} failures in a row, or at once on a
  * timeout, the node is {@link NodeState#DOWN}. An invalidation that cannot be delivered (it failed,
- * or the node was down) makes it {@link NodeState#QUARANTINED}. In both states no operation is
+ * or the node was down), or a failure in which the node lost a record ({@link
+ * RecordLostException}), makes it {@link NodeState#QUARANTINED}. In both states no operation is
  * sent — reads miss, puts are skipped — and a background probe pings the node every {@code
  * probeInterval}. When it answers, a node that was only down is up again; a quarantined node is
  * first cleared, then serves reads and protocol steps but takes no puts for {@code quarantine}
  * ({@link NodeState#NO_PUTS}), so that no put of data read before the clearing lands in it.
  *
+ * <p>Operations are counted in flight from before they look at the state until they return, so
+ * the probe can wait until none that was admitted before a quarantine is still on its way before
+ * it clears the node: a put sent before the quarantine never lands after the clearing.
+ *
  * <p>Thread-safe: the state is read without a lock on every operation; changes are made under the
- * guard's lock.
+ * guard's lock, and no network call is made while holding it.
  */
 final class NodeGuard {
   private static final System.Logger LOG = System.getLogger(ShardedCache.class.getName());
+  /** How long the probe waits for operations in flight before it clears a node anyway. */
+  private static final long DRAIN_NANOS = TimeUnit.SECONDS.toNanos(30);
 
   private final CacheNode node;
   private final CacheMetrics metrics;
   private final GuardSettings settings;
   private final ScheduledExecutorService prober;
   private final AtomicInteger failuresInARow = new AtomicInteger();
+  private final AtomicInteger inFlight = new AtomicInteger();
   private volatile NodeState state = NodeState.UP;
-  /** In NO_PUTS: when puts resume, in {@link System#nanoTime()}. */
+  /** Whether puts are banned until {@link #putsResumeAt}, in {@link System#nanoTime()}. */
+  private volatile boolean putsBanned;
   private volatile long putsResumeAt;
   private boolean probing; // guarded by this
   private volatile boolean closed;
@@ -54,36 +63,38 @@ final class NodeGuard {
   }
 
   NodeState state() {
-    NodeState s = state;
-    if (s == NodeState.NO_PUTS && System.nanoTime() - putsResumeAt >= 0) {
+    if (state == NodeState.NO_PUTS && !putsStillBanned()) {
       resumePuts();
-      return state;
     }
-    return s;
+    return state;
   }
 
   /**
-   * Whether {@code operation} may be sent to the node now. If not, it is counted as not
-   * attempted, and an invalidation that cannot be sent quarantines the node.
+   * Whether {@code operation} may be sent to the node now; if so, the caller must call {@link
+   * #succeeded} or {@link #failed} after it. If not, it is counted as not attempted, and an
+   * invalidation that cannot be sent quarantines the node.
    */
   boolean admits(CacheOperation operation) {
+    inFlight.incrementAndGet(); // before the state is read: see the class comment
     NodeState s = state;
     if (s == NodeState.UP || (s == NodeState.NO_PUTS && !operation.stores())) {
       return true;
     }
-    if (s == NodeState.NO_PUTS && System.nanoTime() - putsResumeAt >= 0) {
+    if (s == NodeState.NO_PUTS && !putsStillBanned()) {
       resumePuts();
-      return admits(operation);
+      return true;
     }
+    inFlight.decrementAndGet();
     metrics.notAttempted(node.id(), operation);
     if (operation.invalidates()) {
-      quarantine(operation, null);
+      open(NodeState.QUARANTINED, operation, null);
     }
     return false;
   }
 
   /** The operation admitted before succeeded after {@code nanos}. */
   void succeeded(CacheOperation operation, long nanos) {
+    inFlight.decrementAndGet();
     metrics.operation(node.id(), operation, nanos, false);
     if (failuresInARow.get() != 0) {
       failuresInARow.set(0);
@@ -92,9 +103,12 @@ final class NodeGuard {
 
   /** The operation admitted before failed after {@code nanos}. */
   void failed(CacheOperation operation, long nanos, RuntimeException failure) {
+    inFlight.decrementAndGet();
     metrics.operation(node.id(), operation, nanos, true);
-    if (operation.invalidates()) {
-      quarantine(operation, failure);
+    if (operation.invalidates() || failure instanceof RecordLostException) {
+      open(NodeState.QUARANTINED, operation, failure);
+    } else if (Thread.currentThread().isInterrupted()) {
+      return; // the caller was interrupted: that says nothing about the node
     } else if (failure instanceof CacheTimeoutException
         || failuresInARow.incrementAndGet() >= settings.failureThreshold) {
       open(NodeState.DOWN, operation, failure);
@@ -106,16 +120,27 @@ final class NodeGuard {
     open(NodeState.DOWN, CacheOperation.PING, failure);
   }
 
-  /** A node that must be cleared before it serves (e.g. one that joins the ring). */
+  /** A node that must be cleared before it serves (e.g. one that joins the ring while down). */
   void startQuarantined(RuntimeException failure) {
     open(NodeState.QUARANTINED, CacheOperation.PING, failure);
   }
 
-  /** A node that was just cleared: it takes no puts for the quarantine period. */
-  void startWithoutPuts() {
-    synchronized (this) {
-      putsResumeAt = System.nanoTime() + settings.quarantineNanos;
-      change(NodeState.NO_PUTS);
+  /**
+   * Clears the node now, for a membership change: it takes no puts for the quarantine period. A
+   * node that cannot be cleared now is quarantined, to be cleared when it answers.
+   */
+  void clearForMembershipChange() {
+    banPuts(); // first, and then wait for puts already on their way: none lands after the clear
+    try {
+      awaitNothingInFlight();
+      node.ping();
+      node.clear();
+      metrics.operation(node.id(), CacheOperation.CLEAR, 0, false);
+      banPuts(); // the quarantine period counts from the clearing
+    } catch (ConfigurationException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      startQuarantined(e);
     }
   }
 
@@ -124,11 +149,25 @@ final class NodeGuard {
     node.close();
   }
 
-  private void quarantine(CacheOperation operation, @Nullable RuntimeException failure) {
-    open(NodeState.QUARANTINED, operation, failure);
+  private boolean putsStillBanned() {
+    return putsBanned && System.nanoTime() - putsResumeAt < 0;
+  }
+
+  private void banPuts() {
+    synchronized (this) {
+      putsResumeAt = System.nanoTime() + settings.quarantineNanos;
+      putsBanned = true;
+      if (state == NodeState.UP) {
+        change(NodeState.NO_PUTS);
+      }
+    }
   }
 
   private void open(NodeState to, CacheOperation operation, @Nullable RuntimeException failure) {
+    NodeState seen = state;
+    if (seen == to || (seen == NodeState.QUARANTINED && to == NodeState.DOWN)) {
+      return; // the common case while a node is out, decided without the lock
+    }
     synchronized (this) {
       NodeState from = state;
       if (from == to || (from == NodeState.QUARANTINED && to == NodeState.DOWN)) {
@@ -147,7 +186,8 @@ final class NodeGuard {
 
   private void resumePuts() {
     synchronized (this) {
-      if (state == NodeState.NO_PUTS && System.nanoTime() - putsResumeAt >= 0) {
+      if (state == NodeState.NO_PUTS && !putsStillBanned()) {
+        putsBanned = false;
         change(NodeState.UP);
       }
     }
@@ -166,32 +206,57 @@ final class NodeGuard {
     }
   }
 
-  /** Runs on the probe thread while the node is down or quarantined. */
+  /** Runs on the probe thread while the node is down or quarantined; network calls unlocked. */
   private void probe() {
     if (closed) {
       return;
     }
     try {
       node.ping();
-      synchronized (this) {
-        if (state == NodeState.QUARANTINED) {
-          // The ping's answer means every request sent before it has been served, so the clear
-          // comes after any put that was on its way when the node stopped answering.
-          node.clear();
-          metrics.operation(node.id(), CacheOperation.CLEAR, 0, false);
+      if (state == NodeState.QUARANTINED) {
+        awaitNothingInFlight();
+        // The ping's answer means every request this cache sent before it has been served, and
+        // nothing admitted is in flight: the clear comes after every put sent before it. While
+        // quarantined, nothing more is admitted, so nothing lands between the clear and now.
+        node.clear();
+        metrics.operation(node.id(), CacheOperation.CLEAR, 0, false);
+        synchronized (this) {
           putsResumeAt = System.nanoTime() + settings.quarantineNanos;
+          putsBanned = true;
           change(NodeState.NO_PUTS);
-          LOG.log(Level.WARNING, () -> "ringcache node " + node.id() + " answers again and was "
-              + "cleared; it takes no puts for " + settings.quarantineNanos / 1_000_000 + " ms");
-        } else {
-          change(NodeState.UP);
-          LOG.log(Level.WARNING, () -> "ringcache node " + node.id() + " answers again");
+          failuresInARow.set(0);
+          probing = false;
         }
-        failuresInARow.set(0);
-        probing = false;
+        LOG.log(Level.WARNING, () -> "ringcache node " + node.id() + " answers again and was "
+            + "cleared; it takes no puts for " + settings.quarantineNanos / 1_000_000 + " ms");
+      } else {
+        synchronized (this) {
+          if (state == NodeState.QUARANTINED) {
+            scheduleProbe(); // quarantined meanwhile: the next probe clears it
+            return;
+          }
+          // A node that went down while it took no puts goes back to taking none.
+          change(putsStillBanned() ? NodeState.NO_PUTS : NodeState.UP);
+          failuresInARow.set(0);
+          probing = false;
+        }
+        LOG.log(Level.WARNING, () -> "ringcache node " + node.id() + " answers again");
       }
     } catch (RuntimeException stillDown) {
       scheduleProbe();
+    }
+  }
+
+  /** Waits (bounded) until no operation admitted earlier is still on its way to the node. */
+  private void awaitNothingInFlight() {
+    long deadline = System.nanoTime() + DRAIN_NANOS;
+    while (inFlight.get() > 0 && System.nanoTime() - deadline < 0 && !closed) {
+      try {
+        Thread.sleep(1); // waiting with a deadline for calls that each have their own timeout
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new NodeUnavailableException("interrupted while waiting to clear " + node.id(), e);
+      }
     }
   }
 

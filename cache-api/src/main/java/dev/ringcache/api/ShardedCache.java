@@ -73,7 +73,6 @@ public final class ShardedCache implements AutoCloseable {
   private final ScheduledExecutorService prober;
   private final Object membership = new Object();
   private volatile ConsistentHashRing<NodeGuard> ring;
-  private volatile MovedKeys movedKeys = MovedKeys.NONE;
   private volatile boolean closed;
 
   private ShardedCache(Builder builder, NodeProviders providers, List<NodeUri> uris) {
@@ -191,9 +190,6 @@ public final class ShardedCache implements AutoCloseable {
     Objects.requireNonNull(value, "value");
     long ttlMillis = ttlMillis(ttl);
     NodeGuard guard = guardFor(key);
-    if (movedRecently(key, guard, CacheOperation.PUT)) {
-      return;
-    }
     call(guard, CacheOperation.PUT, () -> {
       guard.node().put(storageKey(guard, key), frame(guard, key, value), ttlMillis);
       return null;
@@ -234,7 +230,8 @@ public final class ShardedCache implements AutoCloseable {
             stored == null ? null : unframe(guard, CacheOperation.GET_ALL, key, stored);
       }
     });
-    return Collections.unmodifiableList(Arrays.asList(values));
+    // A copy: after an interrupt, batches still running may write into values.
+    return Collections.unmodifiableList(Arrays.asList(values.clone()));
   }
 
   /** Stores several entries for {@code ttl}: one batch per node; skipped where a node is down. */
@@ -253,14 +250,8 @@ public final class ShardedCache implements AutoCloseable {
       List<byte[]> storageKeys = new ArrayList<>(indexes.size());
       List<byte[]> framed = new ArrayList<>(indexes.size());
       for (int i : indexes) {
-        if (movedRecently(keys.get(i), guard, CacheOperation.PUT_ALL)) {
-          continue;
-        }
         storageKeys.add(storageKey(guard, keys.get(i)));
         framed.add(frame(guard, keys.get(i), values.get(i)));
-      }
-      if (storageKeys.isEmpty()) {
-        return;
       }
       call(guard, CacheOperation.PUT_ALL, () -> {
         guard.node().putAll(storageKeys, framed, ttlMillis);
@@ -302,9 +293,6 @@ public final class ShardedCache implements AutoCloseable {
       EntryProtocol.checkId("leaseToken", leaseToken);
     }
     NodeGuard guard = guardFor(key);
-    if (movedRecently(key, guard, CacheOperation.PUT_FROM_LOAD)) {
-      return PutOutcome.SKIPPED;
-    }
     return call(guard, CacheOperation.PUT_FROM_LOAD,
         () -> guard.node().putFromLoad(storageKey(guard, key), frame(guard, key, value), version,
             leaseToken, minimal, times), PutOutcome.SKIPPED);
@@ -343,9 +331,6 @@ public final class ShardedCache implements AutoCloseable {
     Objects.requireNonNull(value, "value");
     Objects.requireNonNull(times, "times");
     NodeGuard guard = guardFor(key);
-    if (movedRecently(key, guard, CacheOperation.AFTER_INSERT)) {
-      return InsertOutcome.SKIPPED;
-    }
     return call(guard, CacheOperation.AFTER_INSERT,
         () -> guard.node().afterInsert(storageKey(guard, key), frame(guard, key, value), version,
             times), InsertOutcome.SKIPPED);
@@ -402,15 +387,7 @@ public final class ShardedCache implements AutoCloseable {
               + "with id '" + guard.id() + "'");
         }
         ConsistentHashRing<NodeGuard> bigger = ring.with(guard.id(), guard, parsed.weight());
-        try {
-          guard.node().ping();
-          guard.node().clear();
-          guard.startWithoutPuts();
-        } catch (ConfigurationException e) {
-          throw e;
-        } catch (RuntimeException e) {
-          guard.startQuarantined(e);
-        }
+        guard.clearForMembershipChange();
         ring = bigger;
       } catch (IllegalArgumentException e) {
         guard.close();
@@ -425,17 +402,21 @@ public final class ShardedCache implements AutoCloseable {
 
   /**
    * Removes the node {@code id} from the ring, then closes it. Calls still running on it fail
-   * (and are handled as failures). The nodes that take over its keys take no puts for those keys
-   * during the quarantine period, as the removed node may have held their locks and tombstones.
+   * (and are handled as failures). Its keys move to the other nodes, which may hold old values
+   * for them from an earlier membership, and lack the locks and tombstones the removed node held:
+   * so every remaining node is cleared first and takes no puts for the quarantine period (a
+   * node that cannot be cleared now is quarantined). A removal costs a cold cache.
    */
   public void removeNode(String id) {
     Objects.requireNonNull(id, "id");
     synchronized (membership) {
       checkOpen();
       NodeGuard guard = ring.node(id);
-      ConsistentHashRing<NodeGuard> before = ring;
-      ring = ring.without(id);
-      movedKeys = movedKeys.with(before, System.nanoTime() + settings.quarantineNanos);
+      ConsistentHashRing<NodeGuard> smaller = ring.without(id);
+      for (NodeGuard remaining : smaller.nodes()) {
+        remaining.clearForMembershipChange();
+      }
+      ring = smaller;
       guard.close();
     }
   }
@@ -497,15 +478,6 @@ public final class ShardedCache implements AutoCloseable {
       guard.failed(operation, System.nanoTime() - start, e);
       return fallback;
     }
-  }
-
-  /** Whether a put of {@code key} must be skipped: it moved to {@code guard} only recently. */
-  private boolean movedRecently(byte[] key, NodeGuard guard, CacheOperation operation) {
-    if (movedKeys.moved(key, guard)) {
-      metrics.notAttempted(guard.id(), operation);
-      return true;
-    }
-    return false;
   }
 
   private byte @Nullable [] unframe(NodeGuard guard, CacheOperation operation, byte[] key,

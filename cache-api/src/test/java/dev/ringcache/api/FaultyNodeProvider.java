@@ -9,7 +9,9 @@ import java.lang.reflect.Proxy;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Test nodes {@code faulty://name}: in-process nodes (over {@code local://name}) that a test can
@@ -25,9 +27,15 @@ public final class FaultyNodeProvider implements CacheNodeProvider {
     NONE,
     UNAVAILABLE,
     TIMEOUT,
-    REFUSED
+    REFUSED,
+    RECORD_LOST
   }
 
+  /** While set, a putFromLoad counts down {@link #putEntered} and waits for this gate. */
+  static volatile @Nullable CountDownLatch putGate;
+  static volatile CountDownLatch putEntered = new CountDownLatch(1);
+  /** How long clear() takes, as on a slow node. */
+  static volatile long clearDelayMillis;
   private static final Map<String, Fault> FAULTS = new ConcurrentHashMap<>();
   private static final Map<String, AtomicInteger> CALLS = new ConcurrentHashMap<>();
 
@@ -65,11 +73,21 @@ public final class FaultyNodeProvider implements CacheNodeProvider {
                 throw new NodeUnavailableException("faulty node " + name + " is down");
               case TIMEOUT:
                 throw new CacheTimeoutException("faulty node " + name + " timed out");
+              case RECORD_LOST:
+                throw new RecordLostException("faulty node " + name + " dropped a record");
               case REFUSED:
                 throw new ConfigurationException("faulty node " + name + " refused the password");
               default:
                 break;
             }
+          }
+          CountDownLatch gate = putGate;
+          if (m.equals("putFromLoad") && gate != null) {
+            putEntered.countDown();
+            gate.await(); // an admitted put still on its way (a slow send, a retrying step)
+          }
+          if (m.equals("clear") && clearDelayMillis > 0) {
+            Thread.sleep(clearDelayMillis);
           }
           try {
             return method.invoke(local, args);
