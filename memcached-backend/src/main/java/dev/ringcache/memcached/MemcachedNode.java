@@ -11,6 +11,7 @@ import dev.ringcache.api.InsertOutcome;
 import dev.ringcache.api.Lookup;
 import dev.ringcache.api.NodeUnavailableException;
 import dev.ringcache.api.PutOutcome;
+import dev.ringcache.api.RecordLostException;
 import dev.ringcache.api.RingCacheException;
 import dev.ringcache.api.Unlock;
 import dev.ringcache.api.UnlockOutcome;
@@ -29,6 +30,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
@@ -64,11 +66,21 @@ import org.jspecify.annotations.Nullable;
  * when nothing changes and two when it does, without contention. This JVM's threads take turns on
  * a key (a striped lock) rather than race each other: retries are for races with other JVMs.
  *
- * <p>Expiry times are in the node's clock, the server's as {@link ServerClock} estimates it;
- * memcached's own expiration ({@link ItemExpiry}) only reclaims items after their records
- * expired. A record larger than the server accepts is not written: puts are skipped (a plain put
- * removes what the key held), an unlock that would write it leaves a tombstone instead, and
- * {@link NodeEvents#itemTooLarge} counts each.
+ * <p>Expiry times are in the node's clock, the server's as {@link ServerClock} bounds it: a record
+ * expires by the lower bound and new expiry times count from the upper one; memcached's own
+ * expiration ({@link ItemExpiry}) only reclaims items after their records expired. A record larger
+ * than {@code maxItemSize} is not sent: puts are skipped (a plain put removes what the key held),
+ * an unlock that would write it leaves a tombstone instead, and {@link NodeEvents#itemTooLarge}
+ * counts each. A {@code cas} the server refuses (too large after all, out of memory) makes it drop
+ * the item under the key, whoever wrote it: that is a {@link RecordLostException}.
+ *
+ * <p>Each operation has one deadline for all it waits for — connection, authentication, clock,
+ * requests, retries, this JVM's other steps on the key ({@link #BUDGET_TIMEOUTS} times the
+ * timeout; {@link #INVALIDATION_BUDGET_TIMEOUTS} for an invalidation, since giving up on one
+ * quarantines the node), and no request waits more than the timeout. An invalidation (lock,
+ * unlock, evict, delete) is not ended by an interrupt of its caller, which would quarantine the
+ * node: it waits on, and the interrupt flag is set again when it returns; any other operation
+ * ends with a {@link NodeUnavailableException} and the flag set.
  *
  * <p>spymemcached's exceptions never leave this class: no answer in time is a {@link
  * CacheTimeoutException}, a connection that is down or lost a {@link NodeUnavailableException},
@@ -93,6 +105,10 @@ final class MemcachedNode implements CacheNode {
   static final int ITEM_OVERHEAD = 64;
   /** The longest wait between reconnect attempts, in seconds (spymemcached's default is 30). */
   static final int MAX_RECONNECT_DELAY_SECONDS = 2;
+  /** How many timeouts an operation may take in all, waits and retries included. */
+  static final int BUDGET_TIMEOUTS = 2;
+  /** How many timeouts an invalidation may take in all: failing it quarantines the node. */
+  static final int INVALIDATION_BUDGET_TIMEOUTS = 4;
 
   private static final System.Logger LOG = System.getLogger(MemcachedNode.class.getName());
   private static final long CONNECT_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
@@ -118,21 +134,20 @@ final class MemcachedNode implements CacheNode {
   /** How a write ended. */
   private enum Written {
     STORED,
-    /** Another client wrote first (add: something is there; cas: it changed or is gone). */
+    /** Another client wrote first (add: something is there; cas: it changed). */
     LOST_RACE,
-    /** Larger than the node's item size limit: not sent. */
-    TOO_LARGE,
-    /**
-     * The server refused the size of a cas: memcached then drops the item it would have
-     * replaced (as with any binary set it cannot store), so nothing is under the key now.
-     */
-    DROPPED
+    /** The item the cas was to replace is gone: it expired, was deleted, or the node flushed. */
+    VANISHED,
+    /** Larger than the node's item size limit (not sent), or an add the server found so. */
+    TOO_LARGE
   }
 
   private final String id;
   private final MemcachedNodeOptions options;
   private final NodeEvents events;
   private final ServerClock clock = ServerClock.system();
+  /** Held while the clock is measured, so that threads measure it one at a time. */
+  private final ReentrantLock clockSync = new ReentrantLock();
   private final AtomicReference<Health> health = new AtomicReference<>(Health.NEW);
   private final Object lifecycle = new Object();
   private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
@@ -179,9 +194,9 @@ final class MemcachedNode implements CacheNode {
   @Override
   public byte @Nullable [] get(byte[] key) {
     String k = keyText(key);
-    SpyClient c = ready();
-    byte[] item = await(send(CacheOperation.GET, () -> c.asyncGet(k, ItemTranscoder.INSTANCE)),
-        CacheOperation.GET);
+    Call call = new Call(CacheOperation.GET);
+    SpyClient c = ready(call);
+    byte[] item = await(send(call, () -> c.asyncGet(k, ItemTranscoder.INSTANCE)), call);
     return item == null ? null : valueOf(item, CacheOperation.GET);
   }
 
@@ -195,10 +210,10 @@ final class MemcachedNode implements CacheNode {
     for (byte[] key : keys) {
       texts.add(keyText(key));
     }
-    SpyClient c = ready();
+    Call call = new Call(CacheOperation.GET_ALL);
+    SpyClient c = ready(call);
     Map<String, byte[]> found =
-        await(send(CacheOperation.GET_ALL,
-            () -> c.asyncGetBulk(texts, ItemTranscoder.INSTANCE)), CacheOperation.GET_ALL);
+        await(send(call, () -> c.asyncGetBulk(texts, ItemTranscoder.INSTANCE)), call);
     List<byte @Nullable []> values = new ArrayList<>(keys.size());
     for (String k : texts) {
       byte[] item = found.get(k);
@@ -212,9 +227,9 @@ final class MemcachedNode implements CacheNode {
     Objects.requireNonNull(value, "value");
     EntryTimes.checkTtlMillis(ttlMillis);
     String k = keyText(key);
-    SpyClient c = ready();
-    OperationFuture<Boolean> write = plainWrite(c, k, value, ttlMillis, CacheOperation.PUT);
-    finishPlainWrite(write, CacheOperation.PUT, deadline());
+    Call call = new Call(CacheOperation.PUT);
+    SpyClient c = ready(call);
+    finishPlainWrite(plainWrite(c, k, value, ttlMillis, call), call);
   }
 
   @Override
@@ -234,32 +249,37 @@ final class MemcachedNode implements CacheNode {
       texts.add(keyText(keys.get(i)));
       Objects.requireNonNull(values.get(i), "values[" + i + "]");
     }
-    SpyClient c = ready();
+    Call call = new Call(CacheOperation.PUT_ALL);
+    SpyClient c = ready(call);
     // Pipelined: every write is on its way before the first answer is awaited.
     List<OperationFuture<Boolean>> writes = new ArrayList<>(keys.size());
     for (int i = 0; i < keys.size(); i++) {
-      writes.add(plainWrite(c, texts.get(i), values.get(i), ttlMillis, CacheOperation.PUT_ALL));
+      writes.add(plainWrite(c, texts.get(i), values.get(i), ttlMillis, call));
     }
-    long deadline = deadline();
     for (OperationFuture<Boolean> write : writes) {
-      finishPlainWrite(write, CacheOperation.PUT_ALL, deadline);
+      finishPlainWrite(write, call);
     }
   }
 
   @Override
   public boolean delete(byte[] key) {
     String k = keyText(key);
-    SpyClient c = ready();
-    OperationFuture<Boolean> deleted = send(CacheOperation.DELETE, () -> c.delete(k));
-    await(deleted, CacheOperation.DELETE);
-    OperationStatus status = deleted.getStatus();
-    if (status.isSuccess()) {
-      return true;
+    Call call = new Call(CacheOperation.DELETE);
+    try {
+      SpyClient c = ready(call);
+      OperationFuture<Boolean> deleted = send(call, () -> c.delete(k));
+      await(deleted, call);
+      OperationStatus status = deleted.getStatus();
+      if (status.isSuccess()) {
+        return true;
+      }
+      if (status.getStatusCode() == StatusCode.ERR_NOT_FOUND) {
+        return false;
+      }
+      throw refusedCommand(CacheOperation.DELETE, status);
+    } finally {
+      call.end();
     }
-    if (status.getStatusCode() == StatusCode.ERR_NOT_FOUND) {
-      return false;
-    }
-    throw refusedCommand(CacheOperation.DELETE, status);
   }
 
   // ---- the entry protocol
@@ -268,8 +288,10 @@ final class MemcachedNode implements CacheNode {
   public Lookup getOrLease(byte[] key, boolean wantLease, String nonce, EntryTimes times) {
     EntryProtocol.checkId("nonce", nonce);
     Objects.requireNonNull(times, "times");
+    // Waiting too long behind this JVM's other steps on the key: a miss without a lease.
     return step(CacheOperation.GET_OR_LEASE, key,
-        (r, now) -> EntryProtocol.getOrLease(r, wantLease, nonce, times, now), null, null);
+        (r, now) -> EntryProtocol.getOrLease(r, wantLease, nonce, times, now), Lookup.miss(),
+        null);
   }
 
   @Override
@@ -280,7 +302,8 @@ final class MemcachedNode implements CacheNode {
     if (leaseToken != null) {
       EntryProtocol.checkId("leaseToken", leaseToken);
     }
-    // Too large: not stored, and the lease (if any) stays for a later, smaller put.
+    // Too large, or this JVM's other steps on the key too slow: not stored, and the lease (if
+    // any) stays for a later put.
     return step(CacheOperation.PUT_FROM_LOAD, key, (r, now) -> EntryProtocol.putFromLoad(r,
         value, version, leaseToken, minimal, times, now), PutOutcome.SKIPPED, null);
   }
@@ -327,16 +350,18 @@ final class MemcachedNode implements CacheNode {
   /** One {@code stats} request: it proves the server answers, and measures its clock. */
   @Override
   public void ping() {
-    SpyClient c = ready(false);
-    syncClock(c, true);
+    Call call = new Call(CacheOperation.PING);
+    SpyClient c = ready(call, false);
+    syncClock(c, true, call);
     markUp();
   }
 
   @Override
   public void clear() {
-    SpyClient c = ready();
+    Call call = new Call(CacheOperation.CLEAR);
+    SpyClient c = ready(call);
     requireConnected(c); // a flush is not cancelled while the connection is down: it waits
-    Boolean flushed = await(send(CacheOperation.CLEAR, c::flush), CacheOperation.CLEAR);
+    Boolean flushed = await(send(call, c::flush), call);
     if (!Boolean.TRUE.equals(flushed)) {
       throw new NodeUnavailableException("memcached node " + id + " did not flush its items");
     }
@@ -345,16 +370,17 @@ final class MemcachedNode implements CacheNode {
   @Override
   public @Nullable EntryRecord inspect(byte[] key) {
     String k = keyText(key);
-    SpyClient c = ready();
-    byte[] item = await(send(CacheOperation.GET, () -> c.asyncGet(k, ItemTranscoder.INSTANCE)),
-        CacheOperation.GET);
+    Call call = new Call(CacheOperation.GET);
+    SpyClient c = ready(call);
+    byte[] item = await(send(call, () -> c.asyncGet(k, ItemTranscoder.INSTANCE)), call);
     EntryRecord record = item == null ? null : RecordFormat.decode(item);
-    return record == null || record.expiresAtMillis() <= clock.now() ? null : record;
+    return record == null || record.expiresAtMillis() <= clock.lower() ? null : record;
   }
 
+  /** The upper bound of the server's time: what expiry times written now count from. */
   @Override
   public long clockMillis() {
-    return clock.now();
+    return clock.upper();
   }
 
   @Override
@@ -388,59 +414,68 @@ final class MemcachedNode implements CacheNode {
   /**
    * Runs {@code transition} as one atomic step on {@code key}: reads the item, computes, and
    * writes only if the record changed, with add or cas; reads again after a lost race (to another
-   * JVM, or to this one's reads), at most {@link #MAX_ATTEMPTS} times. When the record would be too large: goes on with {@code
-   * instead} if given, else returns {@code ifTooLarge} if given, else fails; a record the server
-   * dropped on refusing the size is put back first.
+   * JVM, or to this one's reads), at most {@link #MAX_ATTEMPTS} times, within the operation's
+   * deadline. {@code skipped}, if given, is the answer when the step gives up without a failure
+   * of the node: the record is too large (and there is no {@code instead} to go on with), this
+   * JVM's steps before it on the key took too long, or — for a put — the item it was to replace
+   * vanished.
    */
   private <R> R step(CacheOperation op, byte[] key, Transition<R> transition,
-      @Nullable R ifTooLarge, @Nullable Transition<R> instead) {
+      @Nullable R skipped, @Nullable Transition<R> instead) {
     String k = keyText(key);
-    long deadline = deadline();
-    SpyClient c = ready();
-    // Steps that write take their key's stripe, so that this JVM's threads do not race each other
-    // for the same key; a read (getOrLease, mostly a hit) takes it only once it lost a race.
-    ReentrantLock stripe = stripes[(k.hashCode() * 0x9E3779B9) >>> (32 - STRIPE_BITS)];
-    boolean serialized = op != CacheOperation.GET_OR_LEASE && lock(stripe, deadline, op);
+    Call call = new Call(op);
+    ReentrantLock stripe = stripeFor(k);
+    boolean serialized = false;
     Transition<R> current = transition;
     @Nullable Transition<R> fallback = instead;
     int retries = 0;
     try {
+      SpyClient c = ready(call);
+      // Steps that write take their key's stripe, so that this JVM's threads do not race each
+      // other for the same key; a read (getOrLease, mostly a hit) takes it only once it lost a
+      // race. Waiting long for it is contention here, not a failure of the node.
+      if (op != CacheOperation.GET_OR_LEASE) {
+        serialized = lock(stripe, call);
+        if (!serialized) {
+          return contended(call, skipped);
+        }
+      }
       while (true) {
-        CASValue<byte[]> item = gets(c, k, op);
+        CASValue<byte[]> item = gets(c, k, call);
         EntryRecord read = item == null ? null : decode(item.getValue(), op);
         boolean lost = false;
         while (!lost) {
-          long now = clock.now();
-          Step<R> step = current.apply(read, now);
+          long now = clock.upper();
+          EntryRecord seen = judged(read, clock.lower(), now);
+          Step<R> step = current.apply(seen, now);
           EntryRecord next = step.record();
-          if (next == null || next == read) {
+          if (next == null || next == seen) {
             return step.result(); // nothing to write: a hit, a refusal, or still absent
           }
-          byte[] bytes = RecordFormat.encode(next);
+          byte[] bytes = encode(next, op);
           int exptime = ItemExpiry.exptime(next.expiresAtMillis(), now);
-          Written written = fits(k, bytes) ? write(c, k, item, bytes, exptime, op)
+          Written written = fits(k, bytes) ? write(c, k, item, bytes, exptime, call)
               : Written.TOO_LARGE;
           if (written == Written.STORED) {
             return step.result();
           }
-          if (written == Written.LOST_RACE) {
+          if (written == Written.VANISHED && skipped != null && op.stores()) {
+            // Gone since the read: maybe a flush of the node after an invalidation it missed.
+            // What this put carries may have been read before that invalidation.
+            return skipped;
+          }
+          if (written == Written.LOST_RACE || written == Written.VANISHED) {
             lost = true;
             continue;
           }
-          events.itemTooLarge(op);
-          if (written == Written.DROPPED) {
-            item = null; // what the key held is gone: the next write adds
-          }
+          events.itemTooLarge(op); // not sent, or an add the server refused: nothing changed
           if (fallback != null) {
             current = fallback; // the same record read: compute again, without another gets
             fallback = null;
             continue;
           }
-          if (written == Written.DROPPED && read != null && read.expiresAtMillis() > now) {
-            restore(c, k, read, now, op); // the lease or tombstone must not vanish by our write
-          }
-          if (ifTooLarge != null) {
-            return ifTooLarge;
+          if (skipped != null) {
+            return skipped;
           }
           throw new NodeUnavailableException("memcached node " + id + ": the record of "
               + op.tagValue() + " (" + bytes.length + " bytes) is larger than the server takes");
@@ -452,9 +487,12 @@ final class MemcachedNode implements CacheNode {
         }
         retries++;
         if (!serialized) {
-          serialized = lock(stripe, deadline, op);
+          serialized = lock(stripe, call);
+          if (!serialized) {
+            return contended(call, skipped);
+          }
         }
-        backOff(retries);
+        backOff(retries, call);
       }
     } finally {
       if (serialized) {
@@ -463,33 +501,63 @@ final class MemcachedNode implements CacheNode {
       if (retries > 0) {
         events.casRetried(op, retries);
       }
+      call.end();
     }
   }
 
-  /** Takes a stripe, waiting at most until the step's deadline; always true. */
-  private boolean lock(ReentrantLock stripe, long deadline, CacheOperation op) {
-    try {
-      if (stripe.tryLock(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
-        return true;
+  /** The stripe lock of a key (keys share them); tests hold one to stand for a slow step. */
+  ReentrantLock stripeFor(String key) {
+    return stripes[(key.hashCode() * 0x9E3779B9) >>> (32 - STRIPE_BITS)];
+  }
+
+  /**
+   * The record as the step shows it to the protocol, whose {@code now} is the upper bound of the
+   * server's time: a record still live by the lower bound expires, for the protocol, just after
+   * that {@code now}. So a record never looks expired before its time; that it may live a little
+   * longer is safe.
+   */
+  private static @Nullable EntryRecord judged(@Nullable EntryRecord read, long lower,
+      long upper) {
+    if (read == null || read.expiresAtMillis() <= lower || read.expiresAtMillis() > upper) {
+      return read;
+    }
+    return EntryRecord.restore(read.state(), read.value(), read.version(), read.lockIds(),
+        read.concurrent(), read.baseVersion(), read.committedVersion(), read.deleted(),
+        read.generation(), read.leaseToken(), upper + 1);
+  }
+
+  /**
+   * Takes a stripe, waiting at most until the operation's deadline: false if it did not get it.
+   */
+  private boolean lock(ReentrantLock stripe, Call call) {
+    while (true) {
+      try {
+        return stripe.tryLock(Math.max(0, call.remainingNanos()), TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        call.interrupted(e);
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new NodeUnavailableException("interrupted while waiting for memcached node " + id,
-          e);
     }
-    throw new CacheTimeoutException("memcached node " + id + " did not serve " + op.tagValue()
-        + " within " + options.timeoutMillis + " ms: the steps before it on the same key were "
-        + "slower");
   }
 
-  private @Nullable CASValue<byte[]> gets(SpyClient c, String key, CacheOperation op) {
+  /** What a step answers when this JVM's steps before it on the key took all its time. */
+  private <R> R contended(Call call, @Nullable R skipped) {
+    if (skipped != null) {
+      return skipped;
+    }
+    // An invalidation that waited all its time was not delivered: that must quarantine the node.
+    throw new CacheTimeoutException("memcached node " + id + " did not serve "
+        + call.op.tagValue() + " within " + call.budgetMillis() + " ms: the steps before it on "
+        + "the same key in this JVM were slower");
+  }
+
+  private @Nullable CASValue<byte[]> gets(SpyClient c, String key, Call call) {
     OperationFuture<CASValue<byte[]>> read =
-        send(op, () -> c.asyncGets(key, ItemTranscoder.INSTANCE));
-    CASValue<byte[]> item = await(read, op);
+        send(call, () -> c.asyncGets(key, ItemTranscoder.INSTANCE));
+    CASValue<byte[]> item = await(read, call);
     if (item == null) {
       OperationStatus status = read.getStatus();
       if (!status.isSuccess() && status.getStatusCode() != StatusCode.ERR_NOT_FOUND) {
-        throw refusedCommand(op, status);
+        throw refusedCommand(call.op, status);
       }
     }
     return item;
@@ -497,11 +565,12 @@ final class MemcachedNode implements CacheNode {
 
   /** Add where nothing was; cas over what was there (an expired or foreign item included). */
   private Written write(SpyClient c, String key, @Nullable CASValue<byte[]> item, byte[] bytes,
-      int exptime, CacheOperation op) {
+      int exptime, Call call) {
+    CacheOperation op = call.op;
     if (item == null) {
       OperationFuture<Boolean> added =
-          send(op, () -> c.add(key, exptime, bytes, ItemTranscoder.INSTANCE));
-      await(added, op);
+          send(call, () -> c.add(key, exptime, bytes, ItemTranscoder.INSTANCE));
+      await(added, call);
       OperationStatus status = added.getStatus();
       if (status.isSuccess()) {
         return Written.STORED;
@@ -511,82 +580,78 @@ final class MemcachedNode implements CacheNode {
         case ERR_NOT_STORED:
           return Written.LOST_RACE;
         case ERR_2BIG:
-          return Written.TOO_LARGE;
+          return Written.TOO_LARGE; // an add that fails changes nothing
         default:
-          throw refusedCommand(op, status);
+          throw refusedCommand(op, status); // out of memory, say: nothing was there to lose
       }
     }
     long cas = item.getCas();
     OperationFuture<@Nullable CASResponse> swapped =
-        send(op, () -> c.cas(key, cas, exptime, bytes));
-    CASResponse response = await(swapped, op);
+        send(call, () -> c.cas(key, cas, exptime, bytes));
+    CASResponse response = await(swapped, call);
     if (response == CASResponse.OK) {
       return Written.STORED;
     }
-    if (response == CASResponse.EXISTS || response == CASResponse.NOT_FOUND) {
+    OperationStatus status = swapped.getStatus();
+    if (status.getStatusCode() == StatusCode.ERR_NOT_FOUND) {
+      return Written.VANISHED;
+    }
+    if (response == CASResponse.EXISTS || status.getStatusCode() == StatusCode.ERR_NOT_STORED) {
       return Written.LOST_RACE;
     }
-    OperationStatus status = swapped.getStatus();
+    // A binary set that memcached cannot store (too large, out of memory) unlinks the item under
+    // the key, whatever its CAS: maybe another JVM's newer lock or tombstone. Putting back what
+    // we read could be older than what was lost, so the node must be quarantined and cleared.
     if (status.getStatusCode() == StatusCode.ERR_2BIG) {
-      return Written.DROPPED;
+      events.itemTooLarge(op);
     }
-    throw refusedCommand(op, status);
-  }
-
-  /** Puts back a record the server dropped at a cas it found too large; someone else's wins. */
-  private void restore(SpyClient c, String key, EntryRecord record, long now, CacheOperation op) {
-    int exptime = ItemExpiry.exptime(record.expiresAtMillis(), now);
-    byte[] bytes = RecordFormat.encode(record);
-    OperationFuture<Boolean> added =
-        send(op, () -> c.add(key, exptime, bytes, ItemTranscoder.INSTANCE));
-    await(added, op);
-    OperationStatus status = added.getStatus();
-    StatusCode code = status.getStatusCode();
-    if (!status.isSuccess() && code != StatusCode.ERR_EXISTS && code != StatusCode.ERR_NOT_STORED) {
-      throw refusedCommand(op, status);
-    }
+    throw new RecordLostException("memcached node " + id + " refused the cas of "
+        + op.tagValue() + " (" + status.getStatusCode() + " " + status.getMessage()
+        + ") and dropped the item it held under the key: a lock, tombstone or lease may be lost");
   }
 
   /**
    * Waits a random time before reading again: up to 200 µs after the first lost race, twice as
    * long after each further one, at most 25.6 ms; so racers spread out instead of colliding
-   * again. A step's fifteen waits come to at most about a quarter of a second.
+   * again. A step's fifteen waits come to at most about a quarter of a second. Never past the
+   * deadline.
    */
-  private static void backOff(int retries) {
+  private static void backOff(int retries, Call call) {
     long maxNanos = TimeUnit.MICROSECONDS.toNanos(200) << Math.min(retries - 1, 7);
-    LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(0, maxNanos));
+    call.pause(Math.min(ThreadLocalRandom.current().nextLong(0, maxNanos),
+        Math.max(0, call.remainingNanos())));
   }
 
   // ---- plain writes
 
   /** Sends a plain write: a set, or a delete where the record would be too large. */
   private OperationFuture<Boolean> plainWrite(SpyClient c, String key, byte[] value, long ttlMillis,
-      CacheOperation op) {
-    long now = clock.now();
+      Call call) {
+    long now = clock.upper();
     EntryRecord record = Objects.requireNonNull(
         EntryProtocol.put(null, value, ttlMillis, now).record());
-    byte[] bytes = RecordFormat.encode(record);
+    byte[] bytes = encode(record, call.op);
     if (!fits(key, bytes)) {
       // As memcached does with a set it cannot store: drop the old value rather than keep it.
-      events.itemTooLarge(op);
-      return send(op, () -> c.delete(key));
+      events.itemTooLarge(call.op);
+      return send(call, () -> c.delete(key));
     }
     int exptime = ItemExpiry.exptime(record.expiresAtMillis(), now);
-    return send(op, () -> c.set(key, exptime, bytes, ItemTranscoder.INSTANCE));
+    return send(call, () -> c.set(key, exptime, bytes, ItemTranscoder.INSTANCE));
   }
 
-  private void finishPlainWrite(OperationFuture<Boolean> write, CacheOperation op,
-      long deadline) {
-    await(write, op, Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+  private void finishPlainWrite(OperationFuture<Boolean> write, Call call) {
+    await(write, call);
     OperationStatus status = write.getStatus();
     if (status.isSuccess() || status.getStatusCode() == StatusCode.ERR_NOT_FOUND) {
       return; // stored, or (for a value too large) deleted or nothing to delete
     }
     if (status.getStatusCode() == StatusCode.ERR_2BIG) {
-      events.itemTooLarge(op); // the server's limit is lower than maxItemSize; it dropped the key
+      // The server's limit is lower than maxItemSize; it dropped the key, as a plain put may.
+      events.itemTooLarge(call.op);
       return;
     }
-    throw refusedCommand(op, status);
+    throw refusedCommand(call.op, status);
   }
 
   // ---- records
@@ -604,8 +669,22 @@ final class MemcachedNode implements CacheNode {
     return record;
   }
 
+  /**
+   * The item of a record. A record this node cannot write (a lock of more ids than the format
+   * holds) is a failure of the node, not of the caller's arguments.
+   */
+  private byte[] encode(EntryRecord record, CacheOperation op) {
+    try {
+      return RecordFormat.encode(record);
+    } catch (IllegalArgumentException e) {
+      throw new NodeUnavailableException("memcached node " + id + " cannot store the record of "
+          + op.tagValue() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The value of a plain read; a record expires by the lower bound of the server's time. */
   private byte @Nullable [] valueOf(byte[] item, CacheOperation op) {
-    return EntryProtocol.get(decode(item, op), clock.now()).result();
+    return EntryProtocol.get(decode(item, op), clock.lower()).result();
   }
 
   private String keyText(byte[] key) {
@@ -620,27 +699,32 @@ final class MemcachedNode implements CacheNode {
 
   // ---- the client, its connection and its clock
 
-  private SpyClient ready() {
-    return ready(true);
+  private SpyClient ready(Call call) {
+    return ready(call, true);
   }
 
   /**
    * The client, once its server can take operations: fails at once if the node is closed or its
-   * credentials were refused; waits (at most the timeout) only for a first connection and its
-   * authentication. With {@code measureClock}, the clock is measured if due. A connection that
-   * is down fails here only where something would wait for it (authentication, the clock); other
-   * requests spymemcached cancels at once ({@link FailureMode#Cancel}).
+   * credentials were refused; waits (at most the timeout, and not past the call's deadline) only
+   * for a first connection and for authentication. With {@code measureClock}, the clock is
+   * measured if due. A connection that is down fails here only where something would wait for
+   * it (authentication, the clock); other requests spymemcached cancels at once ({@link
+   * FailureMode#Cancel}).
    */
-  private SpyClient ready(boolean measureClock) {
+  private SpyClient ready(Call call, boolean measureClock) {
+    call.checkInterrupt(); // an interrupted thread would close the channel a first use opens
     SpyClient c = client();
-    awaitFirstConnection(c);
+    awaitFirstConnection(c, call);
     SaslWatch watch = sasl;
-    if (watch != null && watch.outcome() != SaslWatch.Outcome.ACCEPTED) {
+    // Until a connection has authenticated, spymemcached holds the caller of each request for
+    // as long as its auth wait: waiting here instead keeps that wait within the deadline.
+    if (watch != null && (watch.outcome() != SaslWatch.Outcome.ACCEPTED
+        || !c.server().isAuthenticated())) {
       requireConnected(c);
-      awaitAuthentication(watch);
+      awaitAuthentication(c, watch, call);
     }
     if (measureClock && clock.needsSync()) {
-      syncClock(c, !clock.isSynced());
+      syncClock(c, !clock.isSynced(), call);
     }
     return c;
   }
@@ -715,14 +799,14 @@ final class MemcachedNode implements CacheNode {
    * nor times out. (spymemcached counts a node's connection attempts from 1 until it is
    * connected, back to 0 while it is, and up from 1 again after a loss.)
    */
-  private void awaitFirstConnection(SpyClient c) {
+  private void awaitFirstConnection(SpyClient c, Call call) {
     net.spy.memcached.MemcachedNode server = c.server();
     if (server.isActive() || !firstAttempt(server)) {
       return;
     }
-    long deadline = deadline();
+    long deadline = call.requestDeadline();
     while (!server.isActive() && firstAttempt(server) && System.nanoTime() - deadline < 0) {
-      LockSupport.parkNanos(CONNECT_POLL_NANOS); // a condition polled with a deadline
+      call.pause(CONNECT_POLL_NANOS); // a condition polled with a deadline
     }
     if (!server.isActive() && firstAttempt(server)) {
       String reason = "no connection within " + options.timeoutMillis + " ms";
@@ -740,21 +824,26 @@ final class MemcachedNode implements CacheNode {
     }
   }
 
-  private void awaitAuthentication(SaslWatch watch) {
-    SaslWatch.Outcome outcome;
-    try {
-      outcome = watch.await(options.timeoutMillis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new NodeUnavailableException("interrupted while memcached node " + id
-          + " authenticated", e);
-    }
-    if (outcome == SaslWatch.Outcome.REFUSED) {
-      throw credentialsRefused(watch);
-    }
-    if (outcome == SaslWatch.Outcome.PENDING) {
-      throw new CacheTimeoutException("memcached node " + id + " did not finish SASL "
-          + "authentication within " + options.timeoutMillis + " ms");
+  /** Waits until the connection has authenticated; a condition polled with a deadline. */
+  private void awaitAuthentication(SpyClient c, SaslWatch watch, Call call) {
+    long deadline = call.requestDeadline();
+    while (true) {
+      SaslWatch.Outcome outcome = watch.outcome();
+      if (outcome == SaslWatch.Outcome.REFUSED) {
+        throw credentialsRefused(watch);
+      }
+      if (outcome == SaslWatch.Outcome.FAILED) {
+        throw new NodeUnavailableException("memcached node " + id + " could not authenticate: "
+            + watch.failure() + "; it tries again");
+      }
+      if (outcome == SaslWatch.Outcome.ACCEPTED && c.server().isAuthenticated()) {
+        return;
+      }
+      if (System.nanoTime() - deadline >= 0) {
+        throw new CacheTimeoutException("memcached node " + id + " did not finish SASL "
+            + "authentication within " + options.timeoutMillis + " ms");
+      }
+      call.pause(CONNECT_POLL_NANOS);
     }
   }
 
@@ -762,19 +851,30 @@ final class MemcachedNode implements CacheNode {
     return !connectedOnce && server.getReconnectCount() <= 1;
   }
 
-  /** Measures the server's clock; a failure fails the caller only if {@code required}. */
-  private void syncClock(SpyClient c, boolean required) {
-    synchronized (clock) {
+  /**
+   * Measures the server's clock; a failure fails the caller only if {@code required}. One thread
+   * measures at a time; one that need not measure does not wait for another that does.
+   */
+  private void syncClock(SpyClient c, boolean required, Call call) {
+    if (required ? !lock(clockSync, call) : !clockSync.tryLock()) {
+      if (required) {
+        throw new CacheTimeoutException("memcached node " + id + " did not serve "
+            + call.op.tagValue() + " within " + call.budgetMillis() + " ms: its clock was "
+            + "being measured");
+      }
+      return;
+    }
+    try {
       if (!required && !clock.needsSync()) {
         return; // another thread just did it
       }
       RuntimeException failure;
       try {
         requireConnected(c); // stats are not cancelled while the connection is down: they wait
-        SpyClient.StatsReply reply = c.stats();
-        if (reply == null) {
-          failure = new CacheTimeoutException("memcached node " + id + " did not answer stats "
-              + "within " + options.timeoutMillis + " ms");
+        SpyClient.StatsReply reply = send(call, c::stats);
+        if (!call.awaitLatch(reply.done)) {
+          reply.cancel();
+          failure = timeout(call, CacheOperation.PING, null);
         } else if (reply.serverSeconds == null) {
           OperationStatus status = reply.status;
           // spymemcached gives no status at all for error codes it does not know, such as the
@@ -784,14 +884,10 @@ final class MemcachedNode implements CacheNode {
               : status != null && !status.isSuccess() ? refusedCommand(CacheOperation.PING, status)
               : new NodeUnavailableException("memcached node " + id + " gave no time in stats");
         } else {
-          clock.synced(Long.parseLong(reply.serverSeconds), reply.sentMillis,
-              reply.receivedMillis);
+          clock.synced(Long.parseLong(reply.serverSeconds), reply.sentNanos,
+              reply.receivedNanos);
           return;
         }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        failure = new NodeUnavailableException("interrupted while waiting for memcached node "
-            + id, e);
       } catch (RuntimeException e) {
         failure = translate(e, CacheOperation.PING);
       }
@@ -799,6 +895,8 @@ final class MemcachedNode implements CacheNode {
       if (required) {
         throw failure;
       }
+    } finally {
+      clockSync.unlock();
     }
   }
 
@@ -862,37 +960,131 @@ final class MemcachedNode implements CacheNode {
 
   // ---- waiting and translating
 
-  private long deadline() {
-    return System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(options.timeoutMillis);
-  }
+  /**
+   * One operation's deadline, and how it waits. An invalidation (lock, unlock, evict, delete)
+   * waits through interrupts: ended by one, it would be undelivered and quarantine the node for
+   * nothing; it sets the interrupt flag again when it ends. Any other operation ends at an
+   * interrupt with a {@link NodeUnavailableException}, the flag set. Not thread-safe: one
+   * caller's.
+   */
+  private final class Call {
+    final CacheOperation op;
+    /** In {@link System#nanoTime()}. */
+    final long deadline;
+    private final boolean uninterruptible;
+    private boolean interrupted;
 
-  /** Hands a request to spymemcached, which may refuse it at once (shut down, queue full). */
-  private <F> F send(CacheOperation op, Supplier<F> request) {
-    try {
-      return request.get();
-    } catch (RuntimeException e) {
-      throw translate(e, op);
+    Call(CacheOperation op) {
+      this.op = op;
+      this.uninterruptible = op.invalidates();
+      this.deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(budgetMillis());
+    }
+
+    long budgetMillis() {
+      return (long) options.timeoutMillis
+          * (uninterruptible ? INVALIDATION_BUDGET_TIMEOUTS : BUDGET_TIMEOUTS);
+    }
+
+    long remainingNanos() {
+      return deadline - System.nanoTime();
+    }
+
+    /** Until when one request (or connection, authentication) may be waited for from now. */
+    long requestDeadline() {
+      long now = System.nanoTime();
+      long timeout = TimeUnit.MILLISECONDS.toNanos(options.timeoutMillis);
+      return deadline - now < timeout ? deadline : now + timeout;
+    }
+
+    /**
+     * Before something that fails for an interrupted thread (spymemcached's sending, a wait):
+     * an invalidation clears the flag and remembers it; another operation ends.
+     */
+    void checkInterrupt() {
+      if (uninterruptible) {
+        interrupted |= Thread.interrupted();
+      } else if (Thread.currentThread().isInterrupted()) {
+        throw new NodeUnavailableException("interrupted before memcached node " + id
+            + " served " + op.tagValue());
+      }
+    }
+
+    /** A wait was interrupted: an invalidation remembers it and waits on; another ends. */
+    void interrupted(InterruptedException e) {
+      if (uninterruptible) {
+        interrupted = true;
+        return;
+      }
+      Thread.currentThread().interrupt();
+      throw new NodeUnavailableException("interrupted while waiting for memcached node " + id,
+          e);
+    }
+
+    /** Waits {@code nanos} or less (a poll, a back-off). */
+    void pause(long nanos) {
+      checkInterrupt();
+      LockSupport.parkNanos(nanos);
+    }
+
+    /** Waits for {@code latch} until {@link #requestDeadline()}: false if it did not open. */
+    boolean awaitLatch(CountDownLatch latch) {
+      long until = requestDeadline();
+      while (true) {
+        try {
+          return latch.await(until - System.nanoTime(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+          interrupted(e);
+        }
+      }
+    }
+
+    /** Ends the operation: an interrupt it waited through is the caller's again. */
+    void end() {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
-  private <T> T await(Future<T> future, CacheOperation op) {
-    return await(future, op, options.timeoutMillis);
+  /**
+   * Hands a request to spymemcached, which may refuse it at once (shut down, queue full), or fail
+   * it for an interrupted caller: then an invalidation, which waits through interrupts, tries
+   * again.
+   */
+  private <F> F send(Call call, Supplier<F> request) {
+    while (true) {
+      call.checkInterrupt();
+      try {
+        return request.get();
+      } catch (RuntimeException e) {
+        // spymemcached sets the flag again when it gave up on its wait because of it
+        if (call.uninterruptible && Thread.currentThread().isInterrupted()
+            && call.remainingNanos() > 0) {
+          continue;
+        }
+        throw translate(e, call.op);
+      }
+    }
   }
 
-  private <T> T await(Future<T> future, CacheOperation op, long millis) {
-    try {
-      return future.get(millis, TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      future.cancel(false);
-      throw new NodeUnavailableException("interrupted while waiting for memcached node " + id,
-          e);
-    } catch (TimeoutException e) {
-      throw timeout(op, e);
-    } catch (ExecutionException e) {
-      throw translate(e.getCause() == null ? e : e.getCause(), op);
-    } catch (RuntimeException e) {
-      throw translate(e, op);
+  /** The answer to a request, waited for at most the timeout and not past the deadline. */
+  private <T> T await(Future<T> future, Call call) {
+    long until = call.requestDeadline();
+    while (true) {
+      try {
+        return future.get(until - System.nanoTime(), TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        if (!call.uninterruptible) {
+          future.cancel(false);
+        }
+        call.interrupted(e);
+      } catch (TimeoutException e) {
+        throw timeout(call, call.op, e);
+      } catch (ExecutionException e) {
+        throw translate(e.getCause() == null ? e : e.getCause(), call.op);
+      } catch (RuntimeException e) {
+        throw translate(e, call.op);
+      }
     }
   }
 
@@ -909,7 +1101,8 @@ final class MemcachedNode implements CacheNode {
       return credentialsRefused(watch);
     }
     if (e instanceof TimeoutException) {
-      return timeout(op, e);
+      return new CacheTimeoutException("memcached node " + id + " did not answer "
+          + op.tagValue() + " within " + options.timeoutMillis + " ms", e);
     }
     if (e instanceof OperationException && watch == null
         && mentionsAuthentication(e.getMessage())) {
@@ -924,9 +1117,15 @@ final class MemcachedNode implements CacheNode {
         + op.tagValue() + ": " + e, e);
   }
 
-  private CacheTimeoutException timeout(CacheOperation op, Throwable cause) {
-    return new CacheTimeoutException("memcached node " + id + " did not answer "
-        + op.tagValue() + " within " + options.timeoutMillis + " ms", cause);
+  /** No answer in time: within the timeout, or within what was left of the deadline. */
+  private CacheTimeoutException timeout(Call call, CacheOperation op, @Nullable Throwable cause) {
+    String message = call.remainingNanos() > 0
+        ? "memcached node " + id + " did not answer " + op.tagValue() + " within "
+            + options.timeoutMillis + " ms"
+        : "memcached node " + id + " did not serve " + call.op.tagValue() + " within "
+            + call.budgetMillis() + " ms";
+    return cause == null ? new CacheTimeoutException(message)
+        : new CacheTimeoutException(message, cause);
   }
 
   private RingCacheException refusedCommand(CacheOperation op, OperationStatus status) {

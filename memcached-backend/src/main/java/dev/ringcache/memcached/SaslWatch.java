@@ -1,16 +1,17 @@
 package dev.ringcache.memcached;
 
+import java.io.IOException;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import javax.security.auth.callback.CallbackHandler;
 import net.spy.memcached.ops.OperationCallback;
 import net.spy.memcached.ops.OperationStatus;
 import net.spy.memcached.ops.SASLAuthOperation;
-import net.spy.memcached.ops.SASLMechsOperation;
 import net.spy.memcached.ops.SASLStepOperation;
 import net.spy.memcached.ops.StatusCode;
 import net.spy.memcached.protocol.binary.BinaryOperationFactory;
+import net.spy.memcached.protocol.binary.SASLAuthOperationImpl;
+import net.spy.memcached.protocol.binary.SASLStepOperationImpl;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -20,9 +21,16 @@ import org.jspecify.annotations.Nullable;
  * seconds later, authenticates again, forever ({@code AuthDescriptor} stops only after a number
  * of connections set by a system property, then shuts the whole client down); any other refusal
  * (a server without SASL answers "Unknown command") is followed by a {@code SASL_STEP} every
- * 100 ms, forever. Meanwhile each operation waits for the authentication and is cancelled. This
- * factory wraps the callbacks of the SASL operations: the server's first answer that is not a
- * success is a refusal, reported once to {@code onRefusal}; an empty success is an acceptance.
+ * 100 ms, forever. Meanwhile each operation waits for the authentication and is cancelled.
+ *
+ * <p>This factory wraps the SASL operations (the node names its mechanism, so spymemcached never
+ * asks for the list): an empty success is an acceptance; only the server's "auth error" (binary
+ * status 0x20), "unknown command" (0x81: no SASL there) or "not supported" (0x83: not this
+ * mechanism) is a refusal, reported once to {@code onRefusal} and final. Any other error (out of
+ * memory, a temporary failure) is an outage of this attempt: it is reported as {@link
+ * Outcome#FAILED} and kept from spymemcached, which would answer it with a {@code SASL_STEP} made
+ * of the error's text — bad credentials to the server — and instead, seeing nothing, starts over
+ * with a new {@code SASL_AUTH} (or, after an internal error, on a new connection).
  *
  * <p>Thread-safe.
  */
@@ -31,12 +39,19 @@ final class SaslWatch extends BinaryOperationFactory {
   enum Outcome {
     PENDING,
     ACCEPTED,
+    /** The last attempt failed for a reason other than the credentials; another follows. */
+    FAILED,
     REFUSED
   }
+
+  private static final int AUTH_ERROR = 0x20;
+  private static final int UNKNOWN_COMMAND = 0x81;
+  private static final int NOT_SUPPORTED = 0x83;
 
   private final Consumer<String> onRefusal;
   private volatile Outcome outcome = Outcome.PENDING;
   private volatile @Nullable String refusal;
+  private volatile @Nullable String failure;
 
   SaslWatch(Consumer<String> onRefusal) {
     this.onRefusal = onRefusal;
@@ -51,58 +66,79 @@ final class SaslWatch extends BinaryOperationFactory {
     return refusal;
   }
 
-  /** Waits until authentication is accepted or refused, at most {@code millis}. */
-  Outcome await(long millis) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-    synchronized (this) {
-      while (outcome == Outcome.PENDING) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          break;
-        }
-        TimeUnit.NANOSECONDS.timedWait(this, left);
-      }
-      return outcome;
-    }
-  }
-
-  @Override
-  public SASLMechsOperation saslMechs(OperationCallback cb) {
-    return super.saslMechs(watched(cb, false));
+  /** What the server said when the last attempt failed, or null. */
+  @Nullable String failure() {
+    return failure;
   }
 
   @Override
   public SASLAuthOperation saslAuth(String[] mech, String serverName, Map<String, ?> props,
       CallbackHandler cbh, OperationCallback cb) {
-    return super.saslAuth(mech, serverName, props, cbh, watched(cb, true));
+    Watched watched = attempt(cb);
+    return new SASLAuthOperationImpl(mech, serverName, props, cbh, watched) {
+      @Override
+      protected void finishedPayload(byte[] pl) throws IOException {
+        watched.binaryStatus = errorCode; // before the callback hears of it
+        super.finishedPayload(pl);
+      }
+    };
   }
 
   @Override
   public SASLStepOperation saslStep(String[] mech, byte[] challenge, String serverName,
       Map<String, ?> props, CallbackHandler cbh, OperationCallback cb) {
-    return super.saslStep(mech, challenge, serverName, props, cbh, watched(cb, true));
-  }
-
-  private OperationCallback watched(OperationCallback cb, boolean authenticates) {
-    return new OperationCallback() {
+    Watched watched = attempt(cb);
+    return new SASLStepOperationImpl(mech, challenge, serverName, props, cbh, watched) {
       @Override
-      public void receivedStatus(OperationStatus status) {
-        if (status.isSuccess()) {
-          // An empty success ends authentication; a message is a challenge or a list of mechanisms.
-          if (authenticates && status.getMessage().isEmpty()) {
-            settle(Outcome.ACCEPTED, null);
-          }
-        } else if (fromServer(status)) {
-          settle(Outcome.REFUSED, status.getMessage());
-        }
-        cb.receivedStatus(status);
-      }
-
-      @Override
-      public void complete() {
-        cb.complete();
+      protected void finishedPayload(byte[] pl) throws IOException {
+        watched.binaryStatus = errorCode;
+        super.finishedPayload(pl);
       }
     };
+  }
+
+  /** A new request of an authentication: a failure before it is history. */
+  private Watched attempt(OperationCallback cb) {
+    synchronized (this) {
+      if (outcome == Outcome.FAILED) {
+        outcome = Outcome.PENDING;
+      }
+    }
+    return new Watched(cb);
+  }
+
+  /** The callback of one SASL operation, told the binary status of its answer. */
+  private final class Watched implements OperationCallback {
+    private final OperationCallback cb;
+    volatile int binaryStatus = -1;
+
+    Watched(OperationCallback cb) {
+      this.cb = cb;
+    }
+
+    @Override
+    public void receivedStatus(OperationStatus status) {
+      if (status.isSuccess()) {
+        // An empty success ends authentication; a message is a challenge.
+        if (status.getMessage().isEmpty()) {
+          settle(Outcome.ACCEPTED, null);
+        }
+      } else if (fromServer(status)) {
+        int code = binaryStatus;
+        if (code == AUTH_ERROR || code == UNKNOWN_COMMAND || code == NOT_SUPPORTED) {
+          settle(Outcome.REFUSED, status.getMessage());
+        } else {
+          settle(Outcome.FAILED, status.getStatusCode() + " " + status.getMessage());
+          return; // not to spymemcached: see the class comment
+        }
+      }
+      cb.receivedStatus(status);
+    }
+
+    @Override
+    public void complete() {
+      cb.complete();
+    }
   }
 
   /** A status the server gave, not one the client made up for a lost or slow operation. */
@@ -119,9 +155,12 @@ final class SaslWatch extends BinaryOperationFactory {
         return; // a refusal is final: the node shuts its client down
       }
       firstRefusal = settled == Outcome.REFUSED;
-      refusal = message;
+      if (settled == Outcome.FAILED) {
+        failure = message;
+      } else {
+        refusal = message;
+      }
       outcome = settled;
-      notifyAll();
     }
     if (firstRefusal) {
       onRefusal.accept(message == null || message.isEmpty() ? "no reason given" : message);

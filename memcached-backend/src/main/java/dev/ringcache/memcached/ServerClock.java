@@ -5,15 +5,21 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
- * The node's clock: an estimate of the memcached server's Unix time, in milliseconds, so that
- * every JVM judges a record's expiry by the same clock (DESIGN.md A5: never compare the clocks of
- * different machines). Kept as an offset to this JVM's clock, measured from the {@code time} field
- * of {@code stats} (whole seconds) at the midpoint of the request; measured again when it is older
- * than {@link #RESYNC_NANOS} or the node is pinged. It never goes backwards: a new measurement
- * that would move it back holds it still until it catches up.
+ * The node's clock: the memcached server's Unix time, in milliseconds, so that every JVM judges a
+ * record's expiry by the same clock (DESIGN.md A5: never compare the clocks of different
+ * machines). Kept as bounds, not a guess: a measurement — the {@code time} field of {@code stats},
+ * whole seconds T, answered between local instants t_send and t_recv — puts the server's time at a
+ * later local instant t in [T·1000 + (t − t_recv), (T+1)·1000 + (t − t_send)]. Both bounds run on
+ * {@link System#nanoTime()} from the measurement, so a step of this JVM's wall clock moves
+ * neither. Measured again when older than {@link #RESYNC_NANOS} or the node is pinged.
  *
- * <p>Before the first measurement it is this JVM's clock; the node measures it before its first
- * operation.
+ * <p>A record expires by the {@link #lower} bound, so it never looks expired before its time; new
+ * expiry times count from the {@link #upper} bound, so a record lives at least its time. Once
+ * measured, neither goes backwards: a new measurement that would move one back holds it still
+ * until it catches up.
+ *
+ * <p>Before the first measurement both are this JVM's clock as it was when the clock was made,
+ * run on, and not remembered as readings; the node measures before its first operation.
  *
  * <p>Thread-safe.
  */
@@ -23,64 +29,74 @@ final class ServerClock {
   /** How long to wait before trying again after a measurement failed. */
   static final long RETRY_NANOS = TimeUnit.SECONDS.toNanos(10);
 
-  private final LongSupplier wallMillis;
-  private final LongSupplier monotonicNanos;
-  private final AtomicLong lastReading = new AtomicLong(Long.MIN_VALUE);
-  private volatile long offsetMillis;
-  private volatile long nextSyncNanos;
-  private volatile boolean synced;
+  /** One measurement, published whole; {@code fromServer} is false for the first guess. */
+  private record Measurement(long lowMillis, long lowNanos, long highMillis, long highNanos,
+      boolean fromServer) {}
 
+  private final LongSupplier monotonicNanos;
+  private final AtomicLong lastLower = new AtomicLong(Long.MIN_VALUE);
+  private final AtomicLong lastUpper = new AtomicLong(Long.MIN_VALUE);
+  private volatile Measurement measurement;
+  private volatile long nextSyncNanos;
+
+  /**
+   * A clock that reads {@code wallMillis} once, now, and from then on only {@code
+   * monotonicNanos}.
+   */
   ServerClock(LongSupplier wallMillis, LongSupplier monotonicNanos) {
-    this.wallMillis = wallMillis;
     this.monotonicNanos = monotonicNanos;
-    this.nextSyncNanos = monotonicNanos.getAsLong();
+    long nanos = monotonicNanos.getAsLong();
+    long millis = wallMillis.getAsLong();
+    this.measurement = new Measurement(millis, nanos, millis, nanos, false);
+    this.nextSyncNanos = nanos;
   }
 
   static ServerClock system() {
     return new ServerClock(System::currentTimeMillis, System::nanoTime);
   }
 
-  /** Now, in the server's clock as estimated. */
-  long now() {
-    long estimate = wallMillis.getAsLong() + offsetMillis;
-    return lastReading.accumulateAndGet(estimate, Math::max);
+  /** The earliest the server's time can be now: what a record's expiry is judged by. */
+  long lower() {
+    Measurement m = measurement;
+    long estimate = m.lowMillis + elapsedMillis(m.lowNanos);
+    return m.fromServer ? lastLower.accumulateAndGet(estimate, Math::max) : estimate;
   }
 
-  /** This JVM's clock, to bracket a measurement. */
-  long localMillis() {
-    return wallMillis.getAsLong();
+  /** The latest the server's time can be now: what new expiry times count from. */
+  long upper() {
+    Measurement m = measurement;
+    long estimate = m.highMillis + elapsedMillis(m.highNanos);
+    return m.fromServer ? lastUpper.accumulateAndGet(estimate, Math::max) : estimate;
   }
 
   /** Whether it has been measured at least once. */
   boolean isSynced() {
-    return synced;
+    return measurement.fromServer;
   }
 
   /** Whether its measurement is due: never taken, or old, or failed a while ago. */
   boolean needsSync() {
-    return !synced || monotonicNanos.getAsLong() - nextSyncNanos >= 0;
+    return !isSynced() || monotonicNanos.getAsLong() - nextSyncNanos >= 0;
   }
 
   /**
-   * Records a measurement: the server said {@code serverSeconds} between {@code sentMillis} and
-   * {@code receivedMillis} of this JVM's clock. Its clock was then somewhere in [serverSeconds,
-   * serverSeconds + 1): the estimate takes the middle of both ranges.
+   * Records a measurement: the server said {@code serverSeconds} between {@code sentNanos} and
+   * {@code receivedNanos} of the monotonic clock this clock runs on. Its clock was then in
+   * [serverSeconds, serverSeconds + 1) seconds.
    */
-  void synced(long serverSeconds, long sentMillis, long receivedMillis) {
-    long serverMid = serverSeconds * 1000 + 500;
-    long localMid = sentMillis + (receivedMillis - sentMillis) / 2;
-    offsetMillis = serverMid - localMid;
-    synced = true;
+  void synced(long serverSeconds, long sentNanos, long receivedNanos) {
+    measurement = new Measurement(serverSeconds * 1000, receivedNanos,
+        (serverSeconds + 1) * 1000, sentNanos, true);
     nextSyncNanos = monotonicNanos.getAsLong() + RESYNC_NANOS;
   }
 
-  /** A measurement failed: keep the last estimate and try again a little later. */
+  /** A measurement failed: keep the last one and try again a little later. */
   void syncFailed() {
     nextSyncNanos = monotonicNanos.getAsLong() + RETRY_NANOS;
   }
 
-  /** The current offset to this JVM's clock, for tests. */
-  long offsetMillis() {
-    return offsetMillis;
+  /** Whole milliseconds since {@code sinceNanos}, rounded down. */
+  private long elapsedMillis(long sinceNanos) {
+    return TimeUnit.NANOSECONDS.toMillis(monotonicNanos.getAsLong() - sinceNanos);
   }
 }

@@ -5,7 +5,6 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import net.spy.memcached.CASResponse;
 import net.spy.memcached.ConnectionFactory;
 import net.spy.memcached.MemcachedClient;
@@ -83,17 +82,15 @@ final class SpyClient extends MemcachedClient {
   }
 
   /**
-   * The general {@code stats} of the server. Waits at most the operation timeout; the result is
-   * null if the server did not answer in time.
+   * Sends a {@code stats} to the server; the reply is complete when its latch opens. Queued like
+   * any operation (after authentication).
    */
-  @Nullable StatsReply stats() throws InterruptedException {
+  StatsReply stats() {
     StatsReply reply = new StatsReply();
-    CountDownLatch latch = new CountDownLatch(1);
-    Operation[] sent = new Operation[1];
-    reply.sentMillis = System.currentTimeMillis();
-    // A broadcast to the one server: queued like any operation (after authentication).
+    reply.sentNanos = System.nanoTime(); // before the server can have read its clock
+    // A broadcast to the one server.
     mconn.broadcastOperation((node, broadcastLatch) -> {
-      sent[0] = opFact.stats(null, new StatsOperation.Callback() {
+      Operation op = opFact.stats(null, new StatsOperation.Callback() {
         @Override
         public void gotStat(String name, String value) {
           if (name.equals("time")) {
@@ -108,29 +105,37 @@ final class SpyClient extends MemcachedClient {
 
         @Override
         public void complete() {
-          latch.countDown();
+          reply.receivedNanos = System.nanoTime(); // after the server answered
+          reply.done.countDown();
           broadcastLatch.countDown();
         }
       });
-      return sent[0];
+      reply.operation = op;
+      return op;
     }, List.of(server()));
-    if (!latch.await(operationTimeout, TimeUnit.MILLISECONDS)) {
-      sent[0].cancel();
-      return null;
-    }
-    reply.receivedMillis = System.currentTimeMillis();
     return reply;
   }
 
   /**
-   * What {@link #stats()} got: filled in by the IO thread before it releases the caller.
+   * What {@link #stats()} got: filled in by the IO thread before it opens {@link #done}. Times
+   * are {@link System#nanoTime()}.
    *
    * <p>Thread-safe.
    */
   static final class StatsReply {
+    final CountDownLatch done = new CountDownLatch(1);
+    volatile @Nullable Operation operation;
     volatile @Nullable String serverSeconds;
     volatile @Nullable OperationStatus status;
-    volatile long sentMillis;
-    volatile long receivedMillis;
+    volatile long sentNanos;
+    volatile long receivedNanos;
+
+    /** Gives up on the reply. */
+    void cancel() {
+      Operation op = operation;
+      if (op != null) {
+        op.cancel();
+      }
+    }
   }
 }

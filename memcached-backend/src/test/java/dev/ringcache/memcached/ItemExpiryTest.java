@@ -38,4 +38,19 @@ class ItemExpiryTest {
     assertThat(ItemExpiry.exptime(year, NOW)).isEqualTo((year + 999) / 1000 + 1)
         .isGreaterThan(ItemExpiry.MAX_RELATIVE_SECONDS);
   }
+
+  @Test
+  void pastJanuary2038_itIsTheLatestExptimeMemcachedTakes_neverAnError() {
+    long latestMillis = ItemExpiry.MAX_ABSOLUTE_SECONDS * 1000L;
+    assertThat(ItemExpiry.exptime(latestMillis - 2_000, NOW)).as("still representable: exact")
+        .isEqualTo(ItemExpiry.MAX_ABSOLUTE_SECONDS - 1);
+    assertThat(ItemExpiry.exptime(latestMillis - 1_000, NOW))
+        .isEqualTo(ItemExpiry.MAX_ABSOLUTE_SECONDS);
+    assertThat(ItemExpiry.exptime(latestMillis, NOW)).isEqualTo(ItemExpiry.MAX_ABSOLUTE_SECONDS);
+    assertThat(ItemExpiry.exptime(Long.MAX_VALUE - 500, NOW))
+        .isEqualTo(ItemExpiry.MAX_ABSOLUTE_SECONDS);
+    assertThat(ItemExpiry.exptime(Long.MAX_VALUE, Long.MIN_VALUE)).as("an overflowing difference")
+        .isEqualTo(ItemExpiry.MAX_ABSOLUTE_SECONDS);
+    assertThat(ItemExpiry.exptime(Long.MIN_VALUE, NOW)).isEqualTo(2);
+  }
 }

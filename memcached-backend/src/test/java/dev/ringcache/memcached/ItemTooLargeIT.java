@@ -2,12 +2,14 @@ package dev.ringcache.memcached;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ringcache.api.EntryTimes;
 import dev.ringcache.api.InsertOutcome;
 import dev.ringcache.api.Lookup;
 import dev.ringcache.api.NodeUri;
 import dev.ringcache.api.PutOutcome;
+import dev.ringcache.api.RecordLostException;
 import dev.ringcache.api.Unlock;
 import dev.ringcache.api.UnlockOutcome;
 import dev.ringcache.api.spi.CacheNode;
@@ -26,9 +28,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Records larger than the server's item limit ({@code -I 1m}): never an error, always counted.
- * One node knows the limit ({@code maxItemSize=1m}, the default) and does not send them; another
- * is told a larger limit than the server's ({@code 2m}) and meets the server's refusal.
+ * Records larger than the server's item limit ({@code -I 1m}): always counted. One node knows
+ * the limit ({@code maxItemSize=1m}, the default) and does not send them: never an error. Another
+ * is told a larger limit than the server's ({@code 2m}) and meets the server's refusal: harmless
+ * for a plain put or an add, but a refused cas drops the item under the key, whoever wrote it —
+ * a {@link RecordLostException}.
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class ItemTooLargeIT {
@@ -97,19 +101,16 @@ class ItemTooLargeIT {
 
   @Test
   void aLoadTooLarge_isSkipped_andItsLeaseStays() {
-    for (CacheNode node : List.of(knowing, told)) {
-      byte[] value = node == knowing ? TWO_MB : ONE_AND_A_HALF_MB;
-      String which = node == knowing ? "knowing" : "told";
-      byte[] k = bytes("load-" + which);
-      String token = node.getOrLease(k, true, "n", TIMES).leaseToken();
-      assertThat(node.putFromLoad(k, value, 1, token, false, TIMES)).isEqualTo(PutOutcome.SKIPPED);
-      EntryRecord lease = Objects.requireNonNull(node.inspect(k));
-      assertThat(lease.state()).isEqualTo(EntryRecord.State.LEASE);
-      assertThat(lease.leaseToken()).isEqualTo(token);
-      assertThat(node.putFromLoad(k, bytes("small"), 1, token, false, TIMES))
-          .as("the lease still serves a smaller put").isEqualTo(PutOutcome.STORED);
-    }
-    assertThat(events.count("tooLarge:put-from-load")).isEqualTo(2);
+    byte[] k = bytes("load");
+    String token = knowing.getOrLease(k, true, "n", TIMES).leaseToken();
+    assertThat(knowing.putFromLoad(k, TWO_MB, 1, token, false, TIMES))
+        .isEqualTo(PutOutcome.SKIPPED);
+    EntryRecord lease = Objects.requireNonNull(knowing.inspect(k));
+    assertThat(lease.state()).isEqualTo(EntryRecord.State.LEASE);
+    assertThat(lease.leaseToken()).isEqualTo(token);
+    assertThat(knowing.putFromLoad(k, bytes("small"), 1, token, false, TIMES))
+        .as("the lease still serves a smaller put").isEqualTo(PutOutcome.STORED);
+    assertThat(events.count("tooLarge:put-from-load")).isEqualTo(1);
   }
 
   @Test
@@ -118,38 +119,60 @@ class ItemTooLargeIT {
       byte[] value = node == knowing ? TWO_MB : ONE_AND_A_HALF_MB;
       String which = node == knowing ? "knowing" : "told";
       byte[] absent = bytes("insert-" + which);
-      assertThat(node.afterInsert(absent, value, 1, TIMES)).isEqualTo(InsertOutcome.SKIPPED);
+      assertThat(node.afterInsert(absent, value, 1, TIMES)).as("an add: nothing to lose")
+          .isEqualTo(InsertOutcome.SKIPPED);
       assertThat(node.inspect(absent)).isNull();
-      byte[] tombstone = bytes("insert-over-tombstone-" + which);
-      node.lock(tombstone, "w", TIMES);
-      node.unlock(tombstone, Unlock.committedInvalidate("w", 1), TIMES);
-      assertThat(node.afterInsert(tombstone, value, 2, TIMES)).isEqualTo(InsertOutcome.SKIPPED);
-      EntryRecord kept = Objects.requireNonNull(node.inspect(tombstone));
-      assertThat(kept.state()).as("the tombstone stays").isEqualTo(EntryRecord.State.TOMBSTONE);
-      assertThat(kept.version()).isEqualTo(1);
     }
-    assertThat(events.count("tooLarge:after-insert")).isEqualTo(4);
+    byte[] tombstone = bytes("insert-over-tombstone");
+    knowing.lock(tombstone, "w", TIMES);
+    knowing.unlock(tombstone, Unlock.committedInvalidate("w", 1), TIMES);
+    assertThat(knowing.afterInsert(tombstone, TWO_MB, 2, TIMES)).isEqualTo(InsertOutcome.SKIPPED);
+    EntryRecord kept = Objects.requireNonNull(knowing.inspect(tombstone));
+    assertThat(kept.state()).as("the tombstone stays").isEqualTo(EntryRecord.State.TOMBSTONE);
+    assertThat(kept.version()).isEqualTo(1);
+    assertThat(events.count("tooLarge:after-insert")).isEqualTo(3);
   }
 
   @Test
   void anUnlockWithAValueTooLarge_leavesATombstone_neverTheLockOrTheOldValue() {
-    for (CacheNode node : List.of(knowing, told)) {
-      byte[] value = node == knowing ? TWO_MB : ONE_AND_A_HALF_MB;
-      String which = node == knowing ? "knowing" : "told";
-      byte[] k = bytes("unlock-" + which);
-      assertThat(node.afterInsert(k, bytes("old"), 1, TIMES)).isEqualTo(InsertOutcome.STORED);
-      node.lock(k, "w", TIMES);
-      assertThat(node.unlock(k, Unlock.committedValue("w", value, 2), TIMES))
-          .isEqualTo(UnlockOutcome.WROTE_TOMBSTONE);
-      EntryRecord record = Objects.requireNonNull(node.inspect(k));
-      assertThat(record.state()).isEqualTo(EntryRecord.State.TOMBSTONE);
-      assertThat(record.version()).as("it knows the committed version").isEqualTo(2);
-      assertThat(record.generation()).isEqualTo(2);
-      assertThat(node.getOrLease(k, false, "n", TIMES)).isEqualTo(Lookup.miss());
-      assertThat(node.putFromLoad(k, bytes("stale"), 1, null, false, TIMES))
-          .isEqualTo(PutOutcome.REJECTED_TOMBSTONE);
-    }
-    assertThat(events.count("tooLarge:unlock")).isEqualTo(2);
+    byte[] k = bytes("unlock");
+    assertThat(knowing.afterInsert(k, bytes("old"), 1, TIMES)).isEqualTo(InsertOutcome.STORED);
+    knowing.lock(k, "w", TIMES);
+    assertThat(knowing.unlock(k, Unlock.committedValue("w", TWO_MB, 2), TIMES))
+        .isEqualTo(UnlockOutcome.WROTE_TOMBSTONE);
+    EntryRecord record = Objects.requireNonNull(knowing.inspect(k));
+    assertThat(record.state()).isEqualTo(EntryRecord.State.TOMBSTONE);
+    assertThat(record.version()).as("it knows the committed version").isEqualTo(2);
+    assertThat(record.generation()).isEqualTo(2);
+    assertThat(knowing.getOrLease(k, false, "n", TIMES)).isEqualTo(Lookup.miss());
+    assertThat(knowing.putFromLoad(k, bytes("stale"), 1, null, false, TIMES))
+        .isEqualTo(PutOutcome.REJECTED_TOMBSTONE);
+    assertThat(events.count("tooLarge:unlock")).isEqualTo(1);
+  }
+
+  @Test
+  void aCasTheServerRefusesAsTooLarge_dropsTheRecordUnderTheKey_andSaysSo() {
+    byte[] leased = bytes("refused-load");
+    String token = told.getOrLease(leased, true, "n", TIMES).leaseToken();
+    assertThatThrownBy(() -> told.putFromLoad(leased, ONE_AND_A_HALF_MB, 1, token, false, TIMES))
+        .isInstanceOf(RecordLostException.class).hasMessageContaining("ERR_2BIG");
+    assertThat(told.inspect(leased)).as("memcached dropped the lease").isNull();
+
+    byte[] tombstone = bytes("refused-insert");
+    told.lock(tombstone, "w", TIMES);
+    told.unlock(tombstone, Unlock.committedInvalidate("w", 1), TIMES);
+    assertThatThrownBy(() -> told.afterInsert(tombstone, ONE_AND_A_HALF_MB, 2, TIMES))
+        .isInstanceOf(RecordLostException.class);
+    assertThat(told.inspect(tombstone)).as("memcached dropped the tombstone").isNull();
+
+    byte[] locked = bytes("refused-unlock");
+    told.lock(locked, "w", TIMES);
+    assertThatThrownBy(() -> told.unlock(locked,
+        Unlock.committedValue("w", ONE_AND_A_HALF_MB, 2), TIMES))
+        .isInstanceOf(RecordLostException.class);
+    assertThat(told.inspect(locked)).as("memcached dropped the lock").isNull();
+    assertThat(events.all()).containsEntry("tooLarge:put-from-load", 1)
+        .containsEntry("tooLarge:after-insert", 1).containsEntry("tooLarge:unlock", 1);
   }
 
   @Test

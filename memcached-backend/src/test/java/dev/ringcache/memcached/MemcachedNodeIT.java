@@ -283,17 +283,49 @@ class MemcachedNodeIT extends CacheNodeContract {
   @Test
   void aValuePastItsTime_isAMiss_whileMemcachedStillHoldsTheItem() {
     byte[] k = key("past-its-time");
-    node.put(k, bytes("v"), 300);
-    long expiresAt = Objects.requireNonNull(node.inspect(k)).expiresAtMillis();
-    while (node.clockMillis() <= expiresAt) {
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10)); // the node's clock passes it
-    }
+    long expiresAt = node.clockMillis() + 300;
     try (ServerAdmin admin = ServerAdmin.of(server)) {
-      assertThat(admin.ttlSeconds(text(k))).as("memcached keeps it a second longer").isNotNull();
+      // An item memcached never expires, holding a record that expires in 300 ms.
+      admin.setBytes(server, text(k), ItemTranscoder.FLAGS,
+          RecordFormat.encode(EntryRecord.ofValue(bytes("v"), 1, expiresAt)));
+      assertThat(node.get(k)).as("not before its time").isEqualTo(bytes("v"));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      while (node.get(k) != null) { // by the lower bound of the server's time: a little later
+        assertThat(System.nanoTime() - deadline).as("a miss within 5 s").isNegative();
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+      }
+      assertThat(node.clockMillis()).as("past its time").isGreaterThan(expiresAt);
+      assertThat(admin.ttlSeconds(text(k))).as("memcached still holds it").isEqualTo(-1L);
     }
-    assertThat(node.get(k)).isNull();
     assertThat(node.getAll(List.of(k))).containsExactly((byte[]) null);
     assertThat(node.getOrLease(k, false, "n", LONG)).isEqualTo(Lookup.miss());
+    assertThat(node.inspect(k)).isNull();
+  }
+
+  @Test
+  void aRecordThatMayNotHaveExpiredAtTheServerYet_isStillLive() {
+    CacheNode fresh = openNode(); // one measurement of the clock: its bounds are 1 s apart
+    try {
+      byte[] k = key("maybe-expired");
+      fresh.ping();
+      // Past its time by the upper bound of the server's time, but not by the lower one.
+      long expiresAt = fresh.clockMillis() - 100;
+      try (ServerAdmin admin = ServerAdmin.of(server)) {
+        admin.setBytes(server, text(k), ItemTranscoder.FLAGS,
+            RecordFormat.encode(EntryRecord.restore(EntryRecord.State.TOMBSTONE, null, 5,
+                List.of(), false, Lookup.NO_VERSION, Lookup.NO_VERSION, false, 1, null,
+                expiresAt)));
+      }
+      assertThat(fresh.putFromLoad(k, bytes("stale"), 4, null, false, LONG))
+          .as("the tombstone still blocks a stale put").isEqualTo(PutOutcome.REJECTED_TOMBSTONE);
+      assertThat(fresh.inspect(k)).isNotNull();
+      assertThat(fresh.getOrLease(k, true, "n", LONG).kind()).as("a lease replaces it")
+          .isEqualTo(Lookup.Kind.LEASED);
+      assertThat(Objects.requireNonNull(fresh.inspect(k)).expiresAtMillis())
+          .as("never shorter than the tombstone's own time").isGreaterThan(expiresAt);
+    } finally {
+      fresh.close();
+    }
   }
 
   @Test
@@ -308,6 +340,23 @@ class MemcachedNodeIT extends CacheNodeContract {
     assertThat(node.get(year)).isEqualTo(bytes("y"));
     try (ServerAdmin admin = ServerAdmin.of(server)) {
       assertThat(admin.ttlSeconds(text(k))).isBetween(fortyDays / 1000 - 2, fortyDays / 1000 + 3);
+    }
+  }
+
+  @Test
+  void aLockJoiningARecordThatExpiresPast2038_isWritten_toLiveAsLongAsMemcachedAllows() {
+    byte[] k = key("past-2038");
+    long year2500 = 16_725_225_600_000L;
+    EntryRecord far = EntryRecord.restore(EntryRecord.State.LOCKED, null, Lookup.NO_VERSION,
+        List.of("old"), false, Lookup.NO_VERSION, Lookup.NO_VERSION, false, 1, null, year2500);
+    try (ServerAdmin admin = ServerAdmin.of(server)) {
+      admin.setBytes(server, text(k), ItemTranscoder.FLAGS, RecordFormat.encode(far));
+      assertThat(node.lock(k, "w", LONG)).as("another writer holds it").isTrue();
+      EntryRecord joined = Objects.requireNonNull(node.inspect(k));
+      assertThat(joined.lockIds()).containsExactly("old", "w");
+      assertThat(joined.expiresAtMillis()).isEqualTo(year2500);
+      long untilJanuary2038 = ItemExpiry.MAX_ABSOLUTE_SECONDS - admin.stats().get("time");
+      assertThat(admin.ttlSeconds(text(k))).isBetween(untilJanuary2038 - 5, untilJanuary2038);
     }
   }
 

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 import dev.ringcache.api.ConfigurationException;
 import dev.ringcache.api.EntryTimes;
 import dev.ringcache.api.Lookup;
+import dev.ringcache.api.NodeUnavailableException;
 import dev.ringcache.api.NodeUri;
 import dev.ringcache.api.Unlock;
 import dev.ringcache.api.UnlockOutcome;
@@ -20,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -143,6 +145,32 @@ class MemcachedSaslIT {
       assertThat(node.id()).isEqualTo(hostPort);
     } finally {
       node.close();
+    }
+  }
+
+  @Test
+  void anErrorOtherThanARefusal_whileAuthenticating_isAnOutage_andALaterAttemptSucceeds() {
+    assumeThat(hasUsers).as("saslpasswd2 (sasl2-bin) is installed").isTrue();
+    AtomicBoolean outOfMemory = new AtomicBoolean(true);
+    try (MemcachedProxy proxy = MemcachedProxy.inFrontOf(server)) {
+      // The server's answer to SASL_AUTH, while it lasts: out of memory (binary status 0x82).
+      proxy.hook(request -> {
+        if (request.opcode() == MemcachedProxy.SASL_AUTH && outOfMemory.get()) {
+          request.answer(0x82, "Out of memory");
+        }
+      });
+      CacheNode node = new MemcachedNodeProvider().open(
+          NodeUri.parse(proxy.uri("alice:" + PASSWORD + "@")));
+      try {
+        assertThatThrownBy(node::ping).isInstanceOf(NodeUnavailableException.class)
+            .hasMessageContaining("could not authenticate").hasMessageNotContaining(PASSWORD);
+        outOfMemory.set(false);
+        MemcachedOutageIT.awaitServing(node); // a ConfigurationException would end it at once
+        node.put(bytes("k"), bytes("v"), 60_000);
+        assertThat(node.get(bytes("k"))).isEqualTo(bytes("v"));
+      } finally {
+        node.close();
+      }
     }
   }
 
