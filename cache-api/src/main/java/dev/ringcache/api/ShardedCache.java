@@ -270,9 +270,9 @@ public final class ShardedCache implements AutoCloseable {
   public Lookup getOrLease(byte[] key, boolean wantLease, EntryTimes times) {
     Objects.requireNonNull(times, "times");
     NodeGuard guard = guardFor(key);
-    String nonce = Long.toHexString(ThreadLocalRandom.current().nextLong());
     Lookup found = call(guard, CacheOperation.GET_OR_LEASE,
-        () -> guard.node().getOrLease(storageKey(guard, key), wantLease, nonce, times),
+        () -> guard.node().getOrLease(storageKey(guard, key), wantLease,
+            Long.toHexString(ThreadLocalRandom.current().nextLong()), times),
         Lookup.miss());
     if (!found.isHit()) {
       return found;
