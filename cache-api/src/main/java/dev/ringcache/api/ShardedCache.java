@@ -177,6 +177,9 @@ public final class ShardedCache implements AutoCloseable {
   /** The value stored under {@code key}, or null; null too when its node cannot be reached. */
   public byte @Nullable [] get(byte[] key) {
     NodeGuard guard = guardFor(key);
+    if (!guard.admits(CacheOperation.GET)) {
+      return null;
+    }
     byte[] stored = call(guard, CacheOperation.GET, () -> guard.node().get(storageKey(guard, key)),
         null);
     return stored == null ? null : unframe(guard, CacheOperation.GET, key, stored);
@@ -190,6 +193,9 @@ public final class ShardedCache implements AutoCloseable {
     Objects.requireNonNull(value, "value");
     long ttlMillis = ttlMillis(ttl);
     NodeGuard guard = guardFor(key);
+    if (!guard.admits(CacheOperation.PUT)) {
+      return;
+    }
     call(guard, CacheOperation.PUT, () -> {
       guard.node().put(storageKey(guard, key), frame(guard, key, value), ttlMillis);
       return null;
@@ -202,6 +208,9 @@ public final class ShardedCache implements AutoCloseable {
    */
   public boolean delete(byte[] key) {
     NodeGuard guard = guardFor(key);
+    if (!guard.admits(CacheOperation.DELETE)) {
+      return false;
+    }
     return call(guard, CacheOperation.DELETE, () -> guard.node().delete(storageKey(guard, key)),
         false);
   }
@@ -214,6 +223,9 @@ public final class ShardedCache implements AutoCloseable {
     Objects.requireNonNull(keys, "keys");
     byte[][] values = new byte[keys.size()][];
     perNode(keys, (guard, indexes) -> {
+      if (!guard.admits(CacheOperation.GET_ALL)) {
+        return;
+      }
       List<byte[]> storageKeys = new ArrayList<>(indexes.size());
       for (int i : indexes) {
         storageKeys.add(storageKey(guard, keys.get(i)));
@@ -247,6 +259,9 @@ public final class ShardedCache implements AutoCloseable {
     }
     long ttlMillis = ttlMillis(ttl);
     perNode(keys, (guard, indexes) -> {
+      if (!guard.admits(CacheOperation.PUT_ALL)) {
+        return;
+      }
       List<byte[]> storageKeys = new ArrayList<>(indexes.size());
       List<byte[]> framed = new ArrayList<>(indexes.size());
       for (int i : indexes) {
@@ -270,6 +285,9 @@ public final class ShardedCache implements AutoCloseable {
   public Lookup getOrLease(byte[] key, boolean wantLease, EntryTimes times) {
     Objects.requireNonNull(times, "times");
     NodeGuard guard = guardFor(key);
+    if (!guard.admits(CacheOperation.GET_OR_LEASE)) {
+      return Lookup.miss();
+    }
     Lookup found = call(guard, CacheOperation.GET_OR_LEASE,
         () -> guard.node().getOrLease(storageKey(guard, key), wantLease,
             Long.toHexString(ThreadLocalRandom.current().nextLong()), times),
@@ -293,6 +311,9 @@ public final class ShardedCache implements AutoCloseable {
       EntryProtocol.checkId("leaseToken", leaseToken);
     }
     NodeGuard guard = guardFor(key);
+    if (!guard.admits(CacheOperation.PUT_FROM_LOAD)) {
+      return PutOutcome.SKIPPED;
+    }
     return call(guard, CacheOperation.PUT_FROM_LOAD,
         () -> guard.node().putFromLoad(storageKey(guard, key), frame(guard, key, value), version,
             leaseToken, minimal, times), PutOutcome.SKIPPED);
@@ -306,6 +327,9 @@ public final class ShardedCache implements AutoCloseable {
     EntryProtocol.checkId("lockId", lockId);
     Objects.requireNonNull(times, "times");
     NodeGuard guard = guardFor(key);
+    if (!guard.admits(CacheOperation.LOCK)) {
+      return false;
+    }
     return call(guard, CacheOperation.LOCK,
         () -> guard.node().lock(storageKey(guard, key), lockId, times), false);
   }
@@ -318,6 +342,9 @@ public final class ShardedCache implements AutoCloseable {
     Objects.requireNonNull(unlock, "unlock");
     Objects.requireNonNull(times, "times");
     NodeGuard guard = guardFor(key);
+    if (!guard.admits(CacheOperation.UNLOCK)) {
+      return UnlockOutcome.NOT_DELIVERED;
+    }
     byte[] value = unlock.value();
     Unlock framed = value == null || !StorageKeys.digested(guard.node(), key) ? unlock
         : Unlock.committedValue(unlock.lockId(), frame(guard, key, value), unlock.version());
@@ -331,6 +358,9 @@ public final class ShardedCache implements AutoCloseable {
     Objects.requireNonNull(value, "value");
     Objects.requireNonNull(times, "times");
     NodeGuard guard = guardFor(key);
+    if (!guard.admits(CacheOperation.AFTER_INSERT)) {
+      return InsertOutcome.SKIPPED;
+    }
     return call(guard, CacheOperation.AFTER_INSERT,
         () -> guard.node().afterInsert(storageKey(guard, key), frame(guard, key, value), version,
             times), InsertOutcome.SKIPPED);
@@ -343,6 +373,9 @@ public final class ShardedCache implements AutoCloseable {
   public EvictOutcome evict(byte[] key, EntryTimes times) {
     Objects.requireNonNull(times, "times");
     NodeGuard guard = guardFor(key);
+    if (!guard.admits(CacheOperation.EVICT)) {
+      return EvictOutcome.NOT_DELIVERED;
+    }
     return call(guard, CacheOperation.EVICT,
         () -> guard.node().evict(storageKey(guard, key), times), EvictOutcome.NOT_DELIVERED);
   }
@@ -462,13 +495,11 @@ public final class ShardedCache implements AutoCloseable {
   }
 
   /**
-   * Runs one operation on a node through its guard: not sent when the guard does not admit it,
-   * and any failure turned into {@code fallback} — a cache failure never reaches the caller.
+   * Runs one operation that {@code guard} has just admitted ({@link NodeGuard#admits}, asked by
+   * the caller first, so that a node that is out costs no lambda, key digest or frame), with any
+   * failure turned into {@code fallback}: a cache failure never reaches the caller.
    */
   private <R> R call(NodeGuard guard, CacheOperation operation, Supplier<R> work, R fallback) {
-    if (!guard.admits(operation)) {
-      return fallback;
-    }
     long start = System.nanoTime();
     try {
       R result = work.get();
