@@ -11,6 +11,13 @@ import java.time.Duration;
  * <p>Immutable and thread-safe.
  */
 final class RegionOptions {
+  /**
+   * The longest a lease lives (never more than Θ). A lease a reader took but never used (the row
+   * did not exist, or Hibernate looked the key up without loading it) keeps other readers from
+   * putting for this long, so it is short; a loader slower than this only loses its put.
+   */
+  static final Duration MAX_LEASE = Duration.ofSeconds(2);
+
   private final String regionName;
   private final Duration ttl;
   private final EntryTimes entryTimes;
@@ -18,7 +25,8 @@ final class RegionOptions {
   RegionOptions(String regionName, Duration ttl, Duration maxTransaction) {
     this.regionName = regionName;
     this.ttl = ttl;
-    this.entryTimes = EntryTimes.of(maxTransaction, ttl);
+    Duration lease = maxTransaction.compareTo(MAX_LEASE) < 0 ? maxTransaction : MAX_LEASE;
+    this.entryTimes = EntryTimes.of(ttl, lease, maxTransaction.multipliedBy(2), maxTransaction);
   }
 
   String regionName() {
@@ -30,7 +38,7 @@ final class RegionOptions {
     return ttl;
   }
 
-  /** Values live {@link #ttl()}; locks 2Θ; leases and tombstones Θ. */
+  /** Values live {@link #ttl()}; locks 2Θ; tombstones Θ; leases Θ, at most {@link #MAX_LEASE}. */
   EntryTimes entryTimes() {
     return entryTimes;
   }

@@ -5,6 +5,7 @@ import static dev.ringcache.hibernate.RingCacheSettings.DEFAULT_MAX_TRANSACTION;
 import static dev.ringcache.hibernate.RingCacheSettings.DEFAULT_NAMESPACE;
 import static dev.ringcache.hibernate.RingCacheSettings.DEFAULT_PLACEMENT;
 import static dev.ringcache.hibernate.RingCacheSettings.DEFAULT_PROBE_INTERVAL;
+import static dev.ringcache.hibernate.RingCacheSettings.DEFAULT_GENERATION_CHECK_INTERVAL;
 import static dev.ringcache.hibernate.RingCacheSettings.DEFAULT_TTL;
 import static dev.ringcache.hibernate.RingCacheSettings.FAILURE_THRESHOLD;
 import static dev.ringcache.hibernate.RingCacheSettings.MAX_TRANSACTION;
@@ -14,6 +15,7 @@ import static dev.ringcache.hibernate.RingCacheSettings.PLACEMENT;
 import static dev.ringcache.hibernate.RingCacheSettings.PREFIX;
 import static dev.ringcache.hibernate.RingCacheSettings.PROBE_INTERVAL;
 import static dev.ringcache.hibernate.RingCacheSettings.QUARANTINE;
+import static dev.ringcache.hibernate.RingCacheSettings.GENERATION_CHECK_INTERVAL;
 import static dev.ringcache.hibernate.RingCacheSettings.REGION_PREFIX;
 import static dev.ringcache.hibernate.RingCacheSettings.REGION_TTL;
 import static dev.ringcache.hibernate.RingCacheSettings.REPLICAS;
@@ -62,11 +64,13 @@ final class RingCacheOptions {
   static final Duration MIN_PROBE_INTERVAL = Duration.ofMillis(10);
   static final Duration MAX_PROBE_INTERVAL = Duration.ofMinutes(10);
   static final int MAX_FAILURE_THRESHOLD = 1000;
+  static final Duration MIN_GENERATION_CHECK_INTERVAL = Duration.ofMillis(10);
+  static final Duration MAX_GENERATION_CHECK_INTERVAL = Duration.ofSeconds(10);
 
   /** The global settings ringcache knows, in the order of {@link RingCacheSettings}. */
   static final Set<String> SETTINGS = Collections.unmodifiableSet(new LinkedHashSet<>(List.of(
       NODES, NAMESPACE, PLACEMENT, REPLICAS, TTL, MAX_TRANSACTION, QUARANTINE, FAILURE_THRESHOLD,
-      PROBE_INTERVAL)));
+      PROBE_INTERVAL, GENERATION_CHECK_INTERVAL)));
   /** The per-region settings ringcache knows, the part after {@code region.<region>.}. */
   static final Set<String> REGION_SETTINGS = Set.of(REGION_TTL);
 
@@ -84,6 +88,7 @@ final class RingCacheOptions {
   private final Duration quarantine;
   private final int failureThreshold;
   private final Duration probeInterval;
+  private final Duration generationCheckInterval;
   private final Map<String, Duration> regionTtls;
 
   private RingCacheOptions(Reader r) {
@@ -98,6 +103,7 @@ final class RingCacheOptions {
     this.quarantine = r.quarantine;
     this.failureThreshold = r.failureThreshold;
     this.probeInterval = r.probeInterval;
+    this.generationCheckInterval = r.generationCheckInterval;
     this.regionTtls = Collections.unmodifiableMap(new TreeMap<>(r.regionTtls));
   }
 
@@ -163,6 +169,11 @@ final class RingCacheOptions {
     return probeInterval;
   }
 
+  /** How long a JVM trusts its copy of a region's generation. */
+  Duration generationCheckInterval() {
+    return generationCheckInterval;
+  }
+
   /** The regions named by per-region settings, sorted. */
   Set<String> configuredRegions() {
     return regionTtls.keySet();
@@ -198,6 +209,7 @@ final class RingCacheOptions {
         + DurationFormat.format(ttl) + ", max_transaction=" + DurationFormat.format(maxTransaction)
         + ", quarantine=" + DurationFormat.format(quarantine) + ", failure_threshold="
         + failureThreshold + ", probe_interval=" + DurationFormat.format(probeInterval)
+        + ", generation_check_interval=" + DurationFormat.format(generationCheckInterval)
         + regionTtls.entrySet().stream()
             .map(e -> ", region " + e.getKey() + " ttl=" + DurationFormat.format(e.getValue()))
             .collect(Collectors.joining()) + "]";
@@ -235,6 +247,7 @@ final class RingCacheOptions {
     Duration quarantine = DEFAULT_MAX_TRANSACTION.multipliedBy(2);
     int failureThreshold = DEFAULT_FAILURE_THRESHOLD;
     Duration probeInterval = DEFAULT_PROBE_INTERVAL;
+    Duration generationCheckInterval = DEFAULT_GENERATION_CHECK_INTERVAL;
     final Map<String, Duration> regionTtls = new TreeMap<>();
 
     Reader(Map<String, ?> properties) {
@@ -261,6 +274,8 @@ final class RingCacheOptions {
           MAX_FAILURE_THRESHOLD);
       probeInterval = duration(PROBE_INTERVAL, DEFAULT_PROBE_INTERVAL, MIN_PROBE_INTERVAL,
           MAX_PROBE_INTERVAL);
+      generationCheckInterval = duration(GENERATION_CHECK_INTERVAL, DEFAULT_GENERATION_CHECK_INTERVAL,
+          MIN_GENERATION_CHECK_INTERVAL, MAX_GENERATION_CHECK_INTERVAL);
 
       before = problems.size();
       placement = placement();

@@ -135,6 +135,20 @@ public final class RingCacheSettings {
   public static final Duration DEFAULT_PROBE_INTERVAL = ShardedCache.DEFAULT_PROBE_INTERVAL;
 
   /**
+   * How long a JVM trusts its copy of a region's generation, a duration from {@code 10ms} to
+   * {@code 10s}. A bulk update or delete (HQL or native), and the eviction of a whole region, start
+   * a new generation of the region after the database commit, and {@code commit()} then waits this
+   * long before it returns, so that no JVM can read an entry from before. Every JVM sharing nodes
+   * must use the same value.
+   *
+   * <p>Default: {@code 500ms}.
+   */
+  public static final String GENERATION_CHECK_INTERVAL = PREFIX + "generation_check_interval";
+
+  /** The default of {@link #GENERATION_CHECK_INTERVAL}. */
+  public static final Duration DEFAULT_GENERATION_CHECK_INTERVAL = Duration.ofMillis(500);
+
+  /**
    * The prefix of per-region settings: {@code hibernate.cache.ringcache.region.<region>.<setting>},
    * where {@code <region>} is the region name as Hibernate gives it (it may contain dots, e.g.
    * {@code com.example.Order}) and {@code <setting>} is one of the {@code REGION_} names below.

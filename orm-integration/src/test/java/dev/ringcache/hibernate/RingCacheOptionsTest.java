@@ -6,6 +6,7 @@ import static dev.ringcache.hibernate.RingCacheSettings.NAMESPACE;
 import static dev.ringcache.hibernate.RingCacheSettings.NODES;
 import static dev.ringcache.hibernate.RingCacheSettings.PLACEMENT;
 import static dev.ringcache.hibernate.RingCacheSettings.PROBE_INTERVAL;
+import static dev.ringcache.hibernate.RingCacheSettings.GENERATION_CHECK_INTERVAL;
 import static dev.ringcache.hibernate.RingCacheSettings.QUARANTINE;
 import static dev.ringcache.hibernate.RingCacheSettings.REGION_PREFIX;
 import static dev.ringcache.hibernate.RingCacheSettings.REPLICAS;
@@ -75,7 +76,8 @@ class RingCacheOptionsTest {
       "DEFAULT_TTL", RingCacheOptions::ttl,
       "DEFAULT_MAX_TRANSACTION", RingCacheOptions::maxTransaction,
       "DEFAULT_FAILURE_THRESHOLD", RingCacheOptions::failureThreshold,
-      "DEFAULT_PROBE_INTERVAL", RingCacheOptions::probeInterval);
+      "DEFAULT_PROBE_INTERVAL", RingCacheOptions::probeInterval,
+      "DEFAULT_GENERATION_CHECK_INTERVAL", RingCacheOptions::generationCheckInterval);
 
   @Test
   void everyDefaultConstant_isWhatNoSettingsGive() throws IllegalAccessException {
@@ -156,6 +158,7 @@ class RingCacheOptionsTest {
     all.put(QUARANTINE, "5m");
     all.put(FAILURE_THRESHOLD, "5");
     all.put(PROBE_INTERVAL, "250ms");
+    all.put(GENERATION_CHECK_INTERVAL, "2s");
     assertThat(all.keySet()).as("every setting is given")
         .containsExactlyInAnyOrderElementsOf(RingCacheOptions.SETTINGS);
 
@@ -171,6 +174,7 @@ class RingCacheOptionsTest {
     assertThat(options.quarantine()).isEqualTo(Duration.ofMinutes(5));
     assertThat(options.failureThreshold()).isEqualTo(5);
     assertThat(options.probeInterval()).isEqualTo(Duration.ofMillis(250));
+    assertThat(options.generationCheckInterval()).isEqualTo(Duration.ofSeconds(2));
   }
 
   @Test
@@ -258,7 +262,7 @@ class RingCacheOptionsTest {
     EntryTimes order = options.entryTimes("com.example.Order");
     assertThat(order.valueTtlMillis()).isEqualTo(300_000);
     assertThat(order.lockTtlMillis()).as("2Θ").isEqualTo(30_000);
-    assertThat(order.leaseTtlMillis()).as("Θ").isEqualTo(15_000);
+    assertThat(order.leaseTtlMillis()).as("Θ, at most 2s").isEqualTo(2_000);
     assertThat(order.tombstoneTtlMillis()).as("Θ").isEqualTo(15_000);
     assertThat(options.entryTimes("other").valueTtlMillis()).isEqualTo(1_200_000);
   }
@@ -315,6 +319,8 @@ class RingCacheOptionsTest {
     assertFails(PROBE_INTERVAL, Duration.ofSeconds(-5)).hasMessageContaining(PROBE_INTERVAL)
         .hasMessageContaining("from 10ms to 10m");
     assertFails(PROBE_INTERVAL, "5ms").hasMessageContaining("'5ms'");
+    assertFails(GENERATION_CHECK_INTERVAL, "11s").hasMessageContaining(GENERATION_CHECK_INTERVAL)
+        .hasMessageContaining("'11s'").hasMessageContaining("from 10ms to 10s");
     assertFails(TTL, "0ms").hasMessageContaining(TTL).hasMessageContaining("from 1ms to 365d");
     assertFails(TTL, "366d").hasMessageContaining("'366d'");
     assertFails(MAX_TRANSACTION, "13h").hasMessageContaining(MAX_TRANSACTION)

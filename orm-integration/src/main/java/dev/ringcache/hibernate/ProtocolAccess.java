@@ -1,0 +1,421 @@
+package dev.ringcache.hibernate;
+
+import dev.ringcache.api.CodecException;
+import dev.ringcache.api.EntryTimes;
+import dev.ringcache.api.InsertOutcome;
+import dev.ringcache.api.Lookup;
+import dev.ringcache.api.PutOutcome;
+import dev.ringcache.api.ShardedCache;
+import dev.ringcache.api.Unlock;
+import dev.ringcache.api.UnlockOutcome;
+import java.io.Serializable;
+import java.lang.System.Logger.Level;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.Date;
+import org.hibernate.cache.spi.DomainDataRegion;
+import org.hibernate.cache.spi.access.AccessType;
+import org.hibernate.cache.spi.access.CachedDomainDataAccess;
+import org.hibernate.cache.spi.access.SoftLock;
+import org.hibernate.engine.spi.SharedSessionContractImplementor;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The entry protocol of DESIGN.md §4 behind Hibernate's access SPI, shared by entities,
+ * collections and natural ids, for all four access types:
+ *
+ * <ul>
+ *   <li>get: a protocol read that takes a lease on a miss; put-from-load with that lease, or
+ *       without one (values found by a query) only where the protocol allows;
+ *   <li>lockItem at flush, before the SQL; the unlock after completion writes the committed value
+ *       (READ_WRITE, TRANSACTIONAL) or a tombstone (NONSTRICT_READ_WRITE, a delete, a rollback);
+ *   <li>TRANSACTIONAL writes nothing before the commit: its puts wait in the session's {@link
+ *       RingTransaction} and are published only after a successful commit;
+ *   <li>a transaction older than 0.9 Θ puts nothing; a region's bulk invalidation starts a new
+ *       {@link RegionGeneration}.
+ * </ul>
+ *
+ * <p>A failing node never throws out of here: the router already turns failed reads into misses,
+ * failed puts into skips and undelivered invalidations into a quarantine.
+ *
+ * <p>Thread-safe.
+ */
+abstract class ProtocolAccess implements CachedDomainDataAccess {
+  private static final System.Logger LOG = System.getLogger(ProtocolAccess.class.getName());
+
+  final RingDomainDataRegion region;
+  final AccessType accessType;
+  final String typeName;
+  private final ShardedCache cache;
+  private final EntryTimes times;
+  private final long maxAgeNanos;
+
+  ProtocolAccess(RingDomainDataRegion region, AccessType accessType, String typeName) {
+    this.region = region;
+    this.accessType = accessType;
+    this.typeName = typeName;
+    this.cache = region.factory().cache();
+    this.times = region.options().entryTimes();
+    this.maxAgeNanos = region.factory().options().maxTransaction().toNanos() / 10 * 9;
+  }
+
+  /** The fingerprint of the mapping this access caches: a changed mapping reads as a miss. */
+  abstract long fingerprint(SharedSessionContractImplementor session);
+
+  @Override
+  public DomainDataRegion getRegion() {
+    return region;
+  }
+
+  @Override
+  public AccessType getAccessType() {
+    return accessType;
+  }
+
+  // Reads and loads
+
+  @Override
+  public @Nullable Object get(SharedSessionContractImplementor session, Object key) {
+    RingKey k = (RingKey) key;
+    byte[] bytes = k.bytes();
+    RingTransaction tx = transaction(session);
+    if (bytes == null || tx == null || tx.invalidatedByBulk(region)) {
+      return null;
+    }
+    long generation = region.generation().current();
+    if (generation == RegionGeneration.UNKNOWN) {
+      return null;
+    }
+    Lookup found = cache.getOrLease(bytes, true, times);
+    if (found.kind() == Lookup.Kind.LEASED) {
+      tx.lease(k, found.leaseToken());
+      return null;
+    }
+    if (!found.isHit()) {
+      return null;
+    }
+    byte[] stored = found.value();
+    Object value = CachedValues.generationOf(stored) >= generation
+        ? region.values().decode(fingerprint(session), stored) : null;
+    if (value == null) {
+      // From before a bulk change, or of another mapping: make room for a fresh value.
+      cache.evict(bytes, times);
+    }
+    return value;
+  }
+
+  @Override
+  public boolean contains(Object key) {
+    byte[] bytes = ((RingKey) key).bytes();
+    if (bytes == null) {
+      return false;
+    }
+    long generation = region.generation().current();
+    Lookup found = cache.getOrLease(bytes, false, times);
+    return generation != RegionGeneration.UNKNOWN && found.isHit()
+        && CachedValues.generationOf(found.value()) >= generation;
+  }
+
+  @Override
+  public boolean putFromLoad(SharedSessionContractImplementor session, Object key, Object value,
+      @Nullable Object version) {
+    return putFromLoad(session, key, value, version, false);
+  }
+
+  @Override
+  public boolean putFromLoad(SharedSessionContractImplementor session, Object key, Object value,
+      @Nullable Object version, boolean minimalPutOverride) {
+    RingKey k = (RingKey) key;
+    byte[] bytes = k.bytes();
+    RingTransaction tx = transaction(session);
+    if (bytes == null || tx == null) {
+      return false;
+    }
+    String lease = tx.takeLease(k);
+    if (tx.invalidatedByBulk(region) || tooOld(tx)) {
+      return false;
+    }
+    byte[] stored = encode(session, tx, value);
+    if (stored == null) {
+      return false;
+    }
+    long v = versionOf(version);
+    if (accessType == AccessType.TRANSACTIONAL) {
+      tx.defer(committed -> {
+        if (committed && !tooOld(tx)) {
+          cache.putFromLoad(bytes, stored, v, lease, minimalPutOverride, times);
+        }
+      });
+      return true;
+    }
+    return cache.putFromLoad(bytes, stored, v, lease, minimalPutOverride, times)
+        == PutOutcome.STORED;
+  }
+
+  // Writes: lock at flush, unlock after completion
+
+  @Override
+  public @Nullable SoftLock lockItem(SharedSessionContractImplementor session, Object key,
+      @Nullable Object version) {
+    RingKey k = (RingKey) key;
+    byte[] bytes = k.bytes();
+    RingTransaction tx = transaction(session);
+    if (bytes == null || tx == null) {
+      return null;
+    }
+    RingLock lock = tx.locked(k);
+    cache.lock(bytes, lock.lockId(), times);
+    if (accessType == AccessType.TRANSACTIONAL && tx.firstLock(k)) {
+      tx.defer(committed -> cache.unlock(bytes, lock.outcome(committed), times));
+    }
+    return lock;
+  }
+
+  @Override
+  public void unlockItem(SharedSessionContractImplementor session, Object key,
+      @Nullable SoftLock lock) {
+    RingKey k = (RingKey) key;
+    byte[] bytes = k.bytes();
+    RingTransaction tx = transaction(session);
+    if (bytes == null || accessType == AccessType.TRANSACTIONAL
+        || (tx != null && !tx.released(k))) {
+      return; // TRANSACTIONAL: the unlock registered by lockItem runs when the outcome is known
+    }
+    // Hibernate does not say here whether the transaction committed (a delete, an update that
+    // invalidates, or a rollback): the tombstone that blocks every put without a lease is right
+    // for all three.
+    cache.unlock(bytes, Unlock.committedDelete(lockIdOf(session, lock)), times);
+  }
+
+  /**
+   * The after-completion half of an update that committed: READ_WRITE writes the value through its
+   * lock, NONSTRICT_READ_WRITE and READ_ONLY leave a tombstone; TRANSACTIONAL only records the
+   * value, published by the lock's deferred unlock.
+   */
+  final boolean afterUpdate(SharedSessionContractImplementor session, RingKey key, Object value,
+      @Nullable Object version, @Nullable SoftLock lock) {
+    byte[] bytes = key.bytes();
+    RingTransaction tx = transaction(session);
+    if (bytes == null || tx == null || accessType == AccessType.TRANSACTIONAL
+        || !tx.released(key)) {
+      return false;
+    }
+    String lockId = lockIdOf(session, lock);
+    long v = versionOf(version);
+    byte[] stored = accessType == AccessType.READ_WRITE ? encode(session, tx, value) : null;
+    Unlock unlock = stored != null ? Unlock.committedValue(lockId, stored, v)
+        : Unlock.committedInvalidate(lockId, v);
+    return cache.unlock(bytes, unlock, times) == UnlockOutcome.WROTE_VALUE;
+  }
+
+  /** At flush, TRANSACTIONAL only: the value its lock publishes once the commit succeeded. */
+  final boolean update(SharedSessionContractImplementor session, RingKey key, Object value,
+      @Nullable Object version) {
+    if (accessType == AccessType.READ_ONLY) {
+      throw new UnsupportedOperationException("Can't update readonly object");
+    }
+    RingTransaction tx = transaction(session);
+    if (key.bytes() == null || tx == null || accessType != AccessType.TRANSACTIONAL) {
+      return false;
+    }
+    byte[] stored = encode(session, tx, value);
+    RingLock lock = tx.heldLock(key);
+    if (lock != null) {
+      lock.publish(stored, versionOf(version));
+    }
+    return stored != null && lock != null;
+  }
+
+  /** At flush, TRANSACTIONAL only: the inserted value, published once the commit succeeded. */
+  final boolean insert(SharedSessionContractImplementor session, RingKey key, Object value,
+      @Nullable Object version) {
+    RingTransaction tx = transaction(session);
+    if (key.bytes() == null || tx == null || accessType != AccessType.TRANSACTIONAL) {
+      return false;
+    }
+    tx.defer(committed -> {
+      if (committed) {
+        publishInsert(session, tx, key, value, version);
+      }
+    });
+    return true;
+  }
+
+  /** After a successful commit: caches an inserted value (TRANSACTIONAL did at its publish). */
+  final boolean afterInsert(SharedSessionContractImplementor session, RingKey key, Object value,
+      @Nullable Object version) {
+    RingTransaction tx = transaction(session);
+    if (tx == null || accessType == AccessType.TRANSACTIONAL) {
+      return false;
+    }
+    return publishInsert(session, tx, key, value, version);
+  }
+
+  private boolean publishInsert(SharedSessionContractImplementor session, RingTransaction tx,
+      RingKey key, Object value, @Nullable Object version) {
+    byte[] bytes = key.bytes();
+    if (bytes == null || tooOld(tx)) {
+      return false;
+    }
+    byte[] stored = encode(session, tx, value);
+    if (stored == null) {
+      return false;
+    }
+    String lease = tx.takeLease(key);
+    if (lease != null) {
+      // This session looked the key up before inserting it (as persist does for an assigned id):
+      // its lease still stands if nothing invalidated the key since, and the committed row is
+      // newer than anything a loader could have read.
+      return cache.putFromLoad(bytes, stored, versionOf(version), lease, false, times)
+          == PutOutcome.STORED;
+    }
+    return cache.afterInsert(bytes, stored, versionOf(version), times) == InsertOutcome.STORED;
+  }
+
+  @Override
+  public void remove(SharedSessionContractImplementor session, Object key) {
+    RingKey k = (RingKey) key;
+    byte[] bytes = k.bytes();
+    RingTransaction tx = transaction(session);
+    if (bytes == null || (tx != null && tx.holdsLock(k))) {
+      return; // this transaction's lock already keeps values out, and its unlock leaves a tombstone
+    }
+    cache.evict(bytes, times);
+  }
+
+  // Whole-region invalidation (bulk statements, eviction of a region)
+
+  @Override
+  public void removeAll(SharedSessionContractImplementor session) {
+    RingTransaction tx = transaction(session);
+    if (tx != null) {
+      tx.bulkInvalidated(region);
+    }
+  }
+
+  @Override
+  public SoftLock lockRegion() {
+    return RingLock.REGION;
+  }
+
+  @Override
+  public void unlockRegion(@Nullable SoftLock lock) {
+    region.generation().advance();
+  }
+
+  @Override
+  public void evict(Object key) {
+    byte[] bytes = ((RingKey) key).bytes();
+    if (bytes != null) {
+      cache.evict(bytes, times);
+    }
+  }
+
+  @Override
+  public void evictAll() {
+    region.generation().advance();
+  }
+
+  // Helpers
+
+  private static @Nullable RingTransaction transaction(SharedSessionContractImplementor session) {
+    return session.getCacheTransactionSynchronization() instanceof RingTransaction tx ? tx : null;
+  }
+
+  private static String lockIdOf(SharedSessionContractImplementor session,
+      @Nullable SoftLock lock) {
+    if (lock instanceof RingLock ringLock && ringLock != RingLock.REGION) {
+      return ringLock.lockId();
+    }
+    RingTransaction tx = transaction(session);
+    // No lock of ours (its lockItem found nothing to lock): an id that finds no lock, which
+    // leaves a tombstone.
+    return tx != null ? tx.lockId() : "none";
+  }
+
+  private boolean tooOld(RingTransaction tx) {
+    return System.nanoTime() - tx.startNanos() > maxAgeNanos;
+  }
+
+  /** The stored form of {@code value}, or null if it cannot be cached (reported, not thrown). */
+  private byte @Nullable [] encode(SharedSessionContractImplementor session, RingTransaction tx,
+      Object value) {
+    long generation = region.generation().generationAt(tx.startNanos());
+    if (generation == RegionGeneration.UNKNOWN) {
+      return null;
+    }
+    try {
+      return region.values().encode(fingerprint(session), generation, value);
+    } catch (CodecException e) {
+      region.factory().valueNotCached(region.getName(), typeName, e);
+      return null;
+    }
+  }
+
+  /**
+   * A version as the protocol compares it: numbers as they are, timestamps as nanoseconds since
+   * the epoch; anything else (or a timestamp out of range) as unversioned.
+   */
+  static long versionOf(@Nullable Object version) {
+    try {
+      if (version instanceof Long || version instanceof Integer || version instanceof Short
+          || version instanceof Byte) {
+        long v = ((Number) version).longValue();
+        return v == Lookup.NO_VERSION ? Lookup.NO_VERSION : v;
+      }
+      if (version instanceof Timestamp t) {
+        return Math.addExact(Math.multiplyExact(Math.floorDiv(t.getTime(), 1000L), 1_000_000_000L),
+            t.getNanos());
+      }
+      Instant instant = version instanceof Instant i ? i
+          : version instanceof LocalDateTime l ? l.toInstant(ZoneOffset.UTC)
+          : version instanceof OffsetDateTime o ? o.toInstant()
+          : version instanceof ZonedDateTime z ? z.toInstant()
+          : version instanceof Date d ? d.toInstant()
+          : null;
+      if (instant != null) {
+        return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000_000L),
+            instant.getNano());
+      }
+    } catch (ArithmeticException e) {
+      LOG.log(Level.DEBUG, "version out of range, treated as unversioned: {0}", version);
+    }
+    return Lookup.NO_VERSION;
+  }
+
+  /** ringcache's soft lock: the lock id, and what TRANSACTIONAL publishes when it unlocks. */
+  static final class RingLock implements SoftLock, Serializable {
+    private static final long serialVersionUID = 1L;
+    static final RingLock REGION = new RingLock("region");
+
+    private final String lockId;
+    private transient byte @Nullable [] value;
+    private transient long version = Lookup.NO_VERSION;
+
+    RingLock(String lockId) {
+      this.lockId = lockId;
+    }
+
+    String lockId() {
+      return lockId;
+    }
+
+    void publish(byte @Nullable [] value, long version) {
+      this.value = value;
+      this.version = version;
+    }
+
+    /** The unlock once the transaction's outcome is known. */
+    Unlock outcome(boolean committed) {
+      if (!committed) {
+        return Unlock.rolledBack(lockId);
+      }
+      byte[] v = value;
+      return v != null ? Unlock.committedValue(lockId, v, version) : Unlock.committedDelete(lockId);
+    }
+  }
+}
