@@ -90,7 +90,8 @@ abstract class ProtocolAccess implements CachedDomainDataAccess {
     if (generation == RegionGeneration.UNKNOWN) {
       return null;
     }
-    Lookup found = cache.getOrLease(bytes, true, times);
+    // A transaction too old to put takes no lease: an unused lease would hold off other loaders.
+    Lookup found = cache.getOrLease(bytes, !tooOld(tx), times);
     if (found.kind() == Lookup.Kind.LEASED) {
       tx.lease(k, found.leaseToken());
       return null;
