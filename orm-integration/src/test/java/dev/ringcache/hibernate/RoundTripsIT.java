@@ -1,0 +1,139 @@
+package dev.ringcache.hibernate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ringcache.api.testing.TestServer;
+import dev.ringcache.api.testing.TestServers;
+import dev.ringcache.hibernate.model.Plain;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.hibernate.cache.spi.access.AccessType;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
+
+/**
+ * Round trips per Hibernate operation, counted by the servers themselves: Redis {@code INFO
+ * commandstats} (the scripts a client called; the commands inside a script are not round trips)
+ * and Memcached {@code stats} (every get, gets, add, set and cas). The region generation's
+ * periodic read is kept out of the counts by a long check interval.
+ */
+class RoundTripsIT {
+  /** What one step of a test cost at the server. */
+  private interface Counter {
+    long count();
+  }
+
+  private static Orm orm(TestServer server) {
+    String name = "trips-" + UUID.randomUUID();
+    Orm.Setup setup = new Orm.Setup("jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1", server.uri(),
+        name, AccessType.READ_WRITE, Map.of(RingCacheSettings.GENERATION_CHECK_INTERVAL, "10s"));
+    return Orm.start(setup, true);
+  }
+
+  /** Runs the operations and returns the round trips of each, in order. */
+  private static Map<String, Long> measure(Orm orm, Counter counter) {
+    Map<String, Long> trips = new HashMap<>();
+    long before = counter.count();
+    orm.inTx(s -> {
+      s.persist(new Plain(1L, "v1"));
+      return null;
+    });
+    long after = counter.count();
+    trips.put("insert", after - before);
+    before = after;
+    orm.inTx(s -> s.find(Plain.class, 1L).getName());
+    after = counter.count();
+    trips.put("hit", after - before);
+    orm.factory.getCache().evict(Plain.class, 1L);
+    before = counter.count();
+    orm.inTx(s -> s.find(Plain.class, 1L).getName());
+    after = counter.count();
+    trips.put("miss then put", after - before);
+    before = after;
+    orm.inTx(s -> s.find(Plain.class, 1L).getName());
+    after = counter.count();
+    trips.put("hit after the put", after - before);
+    before = after;
+    orm.inTx(s -> {
+      s.find(Plain.class, 1L).setName("v2"); // a hit, then lock and unlock
+      return null;
+    });
+    after = counter.count();
+    trips.put("find and update", after - before);
+    before = after;
+    orm.inTx(s -> {
+      s.remove(s.find(Plain.class, 1L)); // a hit, then lock and unlock
+      return null;
+    });
+    after = counter.count();
+    trips.put("find and delete", after - before);
+    return trips;
+  }
+
+  @Test
+  void redis_hitIs1_missThenPutIs2_updateOrDeleteIs2PerKey() {
+    try (TestServer server = TestServers.redis().start();
+        Jedis admin = new Jedis(server.host(), server.port())) {
+      try (Orm orm = orm(server)) {
+        Map<String, Long> trips = measure(orm, () -> scriptCalls(admin));
+        // persist with an assigned id looks the key up first: a get, then the after-insert put
+        assertThat(trips).containsEntry("insert", 1L + 1L).containsEntry("hit", 1L)
+            .containsEntry("miss then put", 2L).containsEntry("hit after the put", 1L)
+            .containsEntry("find and update", 1L + 2L).containsEntry("find and delete", 1L + 2L);
+      }
+    }
+  }
+
+  @Test
+  void memcached_hitIs1_andEveryWritingStepIsGetsThenAddOrCas() {
+    try (TestServer server = TestServers.memcached().start()) {
+      try (Orm orm = orm(server)) {
+        Map<String, Long> trips = measure(orm, () -> memcachedCommands(server));
+        assertThat(trips).containsEntry("hit", 1L).containsEntry("hit after the put", 1L);
+        // gets then add or cas for each step that writes (the binary protocol has no
+        // conditional write that also reads):
+        assertThat(trips).containsEntry("insert", 4L).containsEntry("miss then put", 4L)
+            .containsEntry("find and update", 1L + 4L).containsEntry("find and delete", 1L + 4L);
+      }
+    }
+  }
+
+  private static long scriptCalls(Jedis admin) {
+    long calls = 0;
+    for (String line : admin.info("commandstats").split("\r?\n")) {
+      // ringcache calls the protocol script and nothing else on this path; the commands the
+      // script runs inside are listed too, but are no round trips.
+      if (line.startsWith("cmdstat_evalsha:") || line.startsWith("cmdstat_eval:")) {
+        calls += Long.parseLong(line.replaceAll("^[^:]*:calls=(\\d+),.*", "$1"));
+      }
+    }
+    return calls;
+  }
+
+  private static long memcachedCommands(TestServer server) {
+    try (Socket socket = new Socket(server.host(), server.port())) {
+      OutputStream out = socket.getOutputStream();
+      out.write("stats\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      BufferedReader in = new BufferedReader(
+          new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+      long commands = 0;
+      for (String line; (line = in.readLine()) != null && !line.equals("END"); ) {
+        String[] parts = line.split(" ");
+        if (parts.length == 3 && (parts[1].equals("cmd_get") || parts[1].equals("cmd_set")
+            || parts[1].equals("cmd_touch"))) {
+          commands += Long.parseLong(parts[2]);
+        }
+      }
+      return commands;
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
