@@ -5,7 +5,6 @@ import org.hibernate.cache.spi.access.CollectionDataAccess;
 import org.hibernate.engine.spi.SessionFactoryImplementor;
 import org.hibernate.engine.spi.SharedSessionContractImplementor;
 import org.hibernate.persister.collection.CollectionPersister;
-import org.hibernate.type.BasicType;
 import org.hibernate.type.Type;
 import org.jspecify.annotations.Nullable;
 
@@ -18,9 +17,6 @@ import org.jspecify.annotations.Nullable;
  * <p>Thread-safe.
  */
 final class CollectionAccess extends ProtocolAccess implements CollectionDataAccess {
-  private volatile long fingerprint;
-  private volatile boolean fingerprinted;
-
   CollectionAccess(RingDomainDataRegion region, CollectionDataCachingConfig config) {
     super(region, config.getAccessType(), config.getNavigableRole().getFullPath());
   }
@@ -28,11 +24,9 @@ final class CollectionAccess extends ProtocolAccess implements CollectionDataAcc
   @Override
   public Object generateCacheKey(Object id, CollectionPersister collectionDescriptor,
       SessionFactoryImplementor factory, @Nullable String tenantIdentifier) {
-    Type keyType = collectionDescriptor.getKeyType();
-    Object coerced = keyType instanceof BasicType<?> basic
-        ? basic.getJavaTypeDescriptor().coerce(id) : id;
-    return RingKey.of(region.factory().options().namespace(), region.getName(), tenantIdentifier,
-        collectionDescriptor.getRole(), coerced, keyType.disassemble(coerced, factory));
+    return RingKey.forId(region.factory().options().namespace(), region.getName(),
+        tenantIdentifier, collectionDescriptor.getRole(), collectionDescriptor.getKeyType(), id,
+        factory);
   }
 
   @Override
@@ -47,17 +41,13 @@ final class CollectionAccess extends ProtocolAccess implements CollectionDataAcc
   }
 
   @Override
-  long fingerprint(SharedSessionContractImplementor session) {
-    if (!fingerprinted) {
-      CollectionPersister persister =
-          session.getFactory().getMappingMetamodel().getCollectionDescriptor(typeName);
-      Type index = persister.getIndexType();
-      fingerprint = Fingerprint.of("collection " + typeName + " element "
-          + persister.getElementType().getName() + " index "
-          + (index == null ? "-" : index.getName()) + " key " + persister.getKeyType().getName());
-      fingerprinted = true;
-    }
-    return fingerprint;
+  String describeMapping(SharedSessionContractImplementor session) {
+    CollectionPersister persister =
+        session.getFactory().getMappingMetamodel().getCollectionDescriptor(typeName);
+    Type index = persister.getIndexType();
+    return "collection " + typeName + " element " + persister.getElementType().getName()
+        + " index " + (index == null ? "-" : index.getName()) + " key "
+        + persister.getKeyType().getName();
   }
 
   @Override

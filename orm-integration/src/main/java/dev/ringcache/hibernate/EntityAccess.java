@@ -9,7 +9,6 @@ import org.hibernate.engine.spi.SessionFactoryImplementor;
 import org.hibernate.engine.spi.SharedSessionContractImplementor;
 import org.hibernate.metamodel.model.domain.NavigableRole;
 import org.hibernate.persister.entity.EntityPersister;
-import org.hibernate.type.BasicType;
 import org.hibernate.type.Type;
 import org.jspecify.annotations.Nullable;
 
@@ -21,8 +20,6 @@ import org.jspecify.annotations.Nullable;
  */
 final class EntityAccess extends ProtocolAccess implements EntityDataAccess {
   private final EntityDataCachingConfig config;
-  private volatile long fingerprint;
-  private volatile boolean fingerprinted;
 
   EntityAccess(RingDomainDataRegion region, EntityDataCachingConfig config) {
     super(region, config.getAccessType(), config.getNavigableRole().getFullPath());
@@ -32,11 +29,9 @@ final class EntityAccess extends ProtocolAccess implements EntityDataAccess {
   @Override
   public Object generateCacheKey(Object id, EntityPersister rootEntityDescriptor,
       SessionFactoryImplementor factory, @Nullable String tenantIdentifier) {
-    Type keyType = rootEntityDescriptor.getIdentifierType();
-    Object coerced = keyType instanceof BasicType<?> basic
-        ? basic.getJavaTypeDescriptor().coerce(id) : id;
-    return RingKey.of(region.factory().options().namespace(), region.getName(), tenantIdentifier,
-        rootEntityDescriptor.getRootEntityName(), coerced, keyType.disassemble(coerced, factory));
+    return RingKey.forId(region.factory().options().namespace(), region.getName(),
+        tenantIdentifier, rootEntityDescriptor.getRootEntityName(),
+        rootEntityDescriptor.getIdentifierType(), id, factory);
   }
 
   @Override
@@ -70,25 +65,21 @@ final class EntityAccess extends ProtocolAccess implements EntityDataAccess {
   }
 
   @Override
-  long fingerprint(SharedSessionContractImplementor session) {
-    if (!fingerprinted) {
-      // Every type of the hierarchy, sorted, with its attributes' names and types.
-      TreeMap<String, String> types = new TreeMap<>();
-      for (NavigableRole role : config.getCachedTypes()) {
-        EntityPersister persister =
-            session.getFactory().getMappingMetamodel().getEntityDescriptor(role.getFullPath());
-        StringBuilder text = new StringBuilder();
-        text.append(Arrays.toString(persister.getPropertyNames())).append(':');
-        for (Type type : persister.getPropertyTypes()) {
-          text.append(type.getName()).append(',');
-        }
-        text.append(persister.isVersioned());
-        types.put(role.getFullPath(), text.toString());
+  String describeMapping(SharedSessionContractImplementor session) {
+    // Every type of the hierarchy, sorted, with its attributes' names and types.
+    TreeMap<String, String> types = new TreeMap<>();
+    for (NavigableRole role : config.getCachedTypes()) {
+      EntityPersister persister =
+          session.getFactory().getMappingMetamodel().getEntityDescriptor(role.getFullPath());
+      StringBuilder text = new StringBuilder();
+      text.append(Arrays.toString(persister.getPropertyNames())).append(':');
+      for (Type type : persister.getPropertyTypes()) {
+        text.append(type.getName()).append(',');
       }
-      fingerprint = Fingerprint.of("entity " + typeName + " " + types);
-      fingerprinted = true;
+      text.append(persister.isVersioned());
+      types.put(role.getFullPath(), text.toString());
     }
-    return fingerprint;
+    return "entity " + typeName + " " + types;
   }
 
   @Override

@@ -14,9 +14,6 @@ import org.jspecify.annotations.Nullable;
  * <p>Thread-safe.
  */
 final class NaturalIdAccess extends ProtocolAccess implements NaturalIdDataAccess {
-  private volatile long fingerprint;
-  private volatile boolean fingerprinted;
-
   NaturalIdAccess(RingDomainDataRegion region, NaturalIdDataCachingConfig config) {
     super(region, config.getAccessType(), config.getNavigableRole().getFullPath());
   }
@@ -64,18 +61,14 @@ final class NaturalIdAccess extends ProtocolAccess implements NaturalIdDataAcces
   }
 
   @Override
-  long fingerprint(SharedSessionContractImplementor session) {
-    if (!fingerprinted) {
-      EntityPersister persister =
-          session.getFactory().getMappingMetamodel().getEntityDescriptor(typeName);
-      fingerprint = Fingerprint.of("natural id " + typeName + " "
-          + persister.getNaturalIdMapping().getNaturalIdAttributes().stream()
-              .map(a -> a.getAttributeName() + ":" + a.getJavaType().getJavaTypeClass().getName())
-              .toList()
-          + " id " + persister.getIdentifierType().getName());
-      fingerprinted = true;
-    }
-    return fingerprint;
+  String describeMapping(SharedSessionContractImplementor session) {
+    EntityPersister persister =
+        session.getFactory().getMappingMetamodel().getEntityDescriptor(typeName);
+    return "natural id " + typeName + " "
+        + persister.getNaturalIdMapping().getNaturalIdAttributes().stream()
+            .map(a -> a.getAttributeName() + ":" + a.getJavaType().getJavaTypeClass().getName())
+            .toList()
+        + " id " + persister.getIdentifierType().getName();
   }
 
   @Override

@@ -53,6 +53,8 @@ abstract class ProtocolAccess implements CachedDomainDataAccess {
   private final ShardedCache cache;
   private final EntryTimes times;
   private final long maxAgeNanos;
+  private volatile long fingerprint;
+  private volatile boolean fingerprinted;
 
   ProtocolAccess(RingDomainDataRegion region, AccessType accessType, String typeName) {
     this.region = region;
@@ -63,8 +65,20 @@ abstract class ProtocolAccess implements CachedDomainDataAccess {
     this.maxAgeNanos = region.factory().options().maxTransaction().toNanos() / 10 * 9;
   }
 
-  /** The fingerprint of the mapping this access caches: a changed mapping reads as a miss. */
-  abstract long fingerprint(SharedSessionContractImplementor session);
+  /**
+   * A text that describes what a value of this access holds (attribute names and types), whose
+   * {@link Fingerprint} every value carries: a changed mapping reads as a miss.
+   */
+  abstract String describeMapping(SharedSessionContractImplementor session);
+
+  /** The fingerprint of the mapping, computed once (the metamodel is complete by then). */
+  final long fingerprint(SharedSessionContractImplementor session) {
+    if (!fingerprinted) {
+      fingerprint = Fingerprint.of(describeMapping(session));
+      fingerprinted = true;
+    }
+    return fingerprint;
+  }
 
   @Override
   public DomainDataRegion getRegion() {

@@ -4,6 +4,9 @@ import dev.ringcache.api.CacheKey;
 import java.io.Serializable;
 import java.util.Arrays;
 import java.util.Objects;
+import org.hibernate.engine.spi.SessionFactoryImplementor;
+import org.hibernate.type.BasicType;
+import org.hibernate.type.Type;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -46,6 +49,18 @@ final class RingKey implements Serializable {
       bytes = null;
     }
     return new RingKey(id, type, tenant, bytes);
+  }
+
+  /**
+   * The key of an entity or collection id of Hibernate type {@code keyType}: the id coerced to
+   * the type's Java type, in the disassembled form Hibernate caches it under (as Hibernate's own
+   * key factory does).
+   */
+  static RingKey forId(String namespace, String region, @Nullable String tenant, String type,
+      Type keyType, Object id, SessionFactoryImplementor factory) {
+    Object coerced = keyType instanceof BasicType<?> basic
+        ? basic.getJavaTypeDescriptor().coerce(id) : id;
+    return of(namespace, region, tenant, type, coerced, keyType.disassemble(coerced, factory));
   }
 
   /** The id as Hibernate gave it (for an entity or a collection) or the natural-id values. */
