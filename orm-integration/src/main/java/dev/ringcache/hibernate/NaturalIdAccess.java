@@ -60,6 +60,16 @@ final class NaturalIdAccess extends ProtocolAccess implements NaturalIdDataAcces
     return super.putFromLoad(session, key, value, null, minimalPutOverride);
   }
 
+  /**
+   * No: Hibernate looks a natural id up in the cache after it read the entity's row (when it
+   * caches the resolution of an entity it loaded), so a lease taken then could let that row's
+   * old natural id in. Natural ids are put only into an absent key.
+   */
+  @Override
+  boolean leasesOnMiss() {
+    return false;
+  }
+
   @Override
   String describeMapping(SharedSessionContractImplementor session) {
     EntityPersister persister =

@@ -10,13 +10,7 @@ import dev.ringcache.api.Unlock;
 import dev.ringcache.api.UnlockOutcome;
 import java.io.Serializable;
 import java.lang.System.Logger.Level;
-import java.sql.Timestamp;
-import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.util.Date;
+import java.util.function.Supplier;
 import org.hibernate.cache.spi.DomainDataRegion;
 import org.hibernate.cache.spi.access.AccessType;
 import org.hibernate.cache.spi.access.CachedDomainDataAccess;
@@ -71,6 +65,15 @@ abstract class ProtocolAccess implements CachedDomainDataAccess {
    */
   abstract String describeMapping(SharedSessionContractImplementor session);
 
+  /**
+   * Whether a miss takes a lease for the put of what the session then loads. Right only when
+   * Hibernate looks the key up before it reads the database; a lease taken after the read would
+   * let that read's old data in.
+   */
+  boolean leasesOnMiss() {
+    return true;
+  }
+
   /** The fingerprint of the mapping, computed once (the metamodel is complete by then). */
   final long fingerprint(SharedSessionContractImplementor session) {
     if (!fingerprinted) {
@@ -94,6 +97,10 @@ abstract class ProtocolAccess implements CachedDomainDataAccess {
 
   @Override
   public @Nullable Object get(SharedSessionContractImplementor session, Object key) {
+    return safely("get", () -> getUnsafely(session, key), null);
+  }
+
+  private @Nullable Object getUnsafely(SharedSessionContractImplementor session, Object key) {
     RingKey k = (RingKey) key;
     byte[] bytes = k.bytes();
     RingTransaction tx = transaction(session);
@@ -105,7 +112,7 @@ abstract class ProtocolAccess implements CachedDomainDataAccess {
       return null;
     }
     // A transaction too old to put takes no lease: an unused lease would hold off other loaders.
-    Lookup found = cache.getOrLease(bytes, !tooOld(tx), times);
+    Lookup found = cache.getOrLease(bytes, leasesOnMiss() && !tooOld(tx), times);
     if (found.kind() == Lookup.Kind.LEASED) {
       tx.lease(k, found.leaseToken());
       return null;
@@ -125,6 +132,10 @@ abstract class ProtocolAccess implements CachedDomainDataAccess {
 
   @Override
   public boolean contains(Object key) {
+    return safely("contains", () -> containsUnsafely(key), false);
+  }
+
+  private boolean containsUnsafely(Object key) {
     byte[] bytes = ((RingKey) key).bytes();
     if (bytes == null) {
       return false;
@@ -143,6 +154,13 @@ abstract class ProtocolAccess implements CachedDomainDataAccess {
 
   @Override
   public boolean putFromLoad(SharedSessionContractImplementor session, Object key, Object value,
+      @Nullable Object version, boolean minimalPutOverride) {
+    return safely("putFromLoad",
+        () -> putFromLoadUnsafely(session, key, value, version, minimalPutOverride), false);
+  }
+
+  private boolean putFromLoadUnsafely(SharedSessionContractImplementor session, Object key,
+      Object value,
       @Nullable Object version, boolean minimalPutOverride) {
     RingKey k = (RingKey) key;
     byte[] bytes = k.bytes();
@@ -165,7 +183,7 @@ abstract class ProtocolAccess implements CachedDomainDataAccess {
           cache.putFromLoad(bytes, stored, v, lease, minimalPutOverride, times);
         }
       });
-      return true;
+      return false; // nothing is written before the commit
     }
     return cache.putFromLoad(bytes, stored, v, lease, minimalPutOverride, times)
         == PutOutcome.STORED;
@@ -176,6 +194,11 @@ abstract class ProtocolAccess implements CachedDomainDataAccess {
   @Override
   public @Nullable SoftLock lockItem(SharedSessionContractImplementor session, Object key,
       @Nullable Object version) {
+    return safely("lockItem", () -> lockItemUnsafely(session, key, version), null);
+  }
+
+  private @Nullable SoftLock lockItemUnsafely(SharedSessionContractImplementor session, Object key,
+      @Nullable Object version) {
     RingKey k = (RingKey) key;
     byte[] bytes = k.bytes();
     RingTransaction tx = transaction(session);
@@ -184,14 +207,27 @@ abstract class ProtocolAccess implements CachedDomainDataAccess {
     }
     RingLock lock = tx.locked(k);
     cache.lock(bytes, lock.lockId(), times);
-    if (accessType == AccessType.TRANSACTIONAL && tx.firstLock(k)) {
-      tx.defer(committed -> cache.unlock(bytes, lock.outcome(committed), times));
+    if (accessType == AccessType.TRANSACTIONAL) {
+      // The outcome follows the key's last action: a later delete or invalidating update must
+      // not publish the value an earlier update of this transaction left.
+      lock.publish(null, Lookup.NO_VERSION);
+      if (tx.firstLock(k)) {
+        tx.defer(committed -> cache.unlock(bytes, lock.outcome(committed), times));
+      }
     }
     return lock;
   }
 
   @Override
   public void unlockItem(SharedSessionContractImplementor session, Object key,
+      @Nullable SoftLock lock) {
+    safely("unlockItem", () -> {
+      unlockItemUnsafely(session, key, lock);
+      return null;
+    }, null);
+  }
+
+  private void unlockItemUnsafely(SharedSessionContractImplementor session, Object key,
       @Nullable SoftLock lock) {
     RingKey k = (RingKey) key;
     byte[] bytes = k.bytes();
@@ -212,6 +248,13 @@ abstract class ProtocolAccess implements CachedDomainDataAccess {
    * value, published by the lock's deferred unlock.
    */
   final boolean afterUpdate(SharedSessionContractImplementor session, RingKey key, Object value,
+      @Nullable Object version, @Nullable SoftLock lock) {
+    return safely("afterUpdate",
+        () -> afterUpdateUnsafely(session, key, value, version, lock), false);
+  }
+
+  private boolean afterUpdateUnsafely(SharedSessionContractImplementor session, RingKey key,
+      Object value,
       @Nullable Object version, @Nullable SoftLock lock) {
     byte[] bytes = key.bytes();
     RingTransaction tx = transaction(session);
@@ -242,11 +285,17 @@ abstract class ProtocolAccess implements CachedDomainDataAccess {
     if (lock != null) {
       lock.publish(stored, versionOf(version));
     }
-    return stored != null && lock != null;
+    return false; // nothing is written before the commit
   }
 
   /** At flush, TRANSACTIONAL only: the inserted value, published once the commit succeeded. */
   final boolean insert(SharedSessionContractImplementor session, RingKey key, Object value,
+      @Nullable Object version) {
+    return safely("insert", () -> insertUnsafely(session, key, value, version), false);
+  }
+
+  private boolean insertUnsafely(SharedSessionContractImplementor session, RingKey key,
+      Object value,
       @Nullable Object version) {
     RingTransaction tx = transaction(session);
     if (key.bytes() == null || tx == null || accessType != AccessType.TRANSACTIONAL) {
@@ -257,11 +306,17 @@ abstract class ProtocolAccess implements CachedDomainDataAccess {
         publishInsert(session, tx, key, value, version);
       }
     });
-    return true;
+    return false; // nothing is written before the commit
   }
 
   /** After a successful commit: caches an inserted value (TRANSACTIONAL did at its publish). */
   final boolean afterInsert(SharedSessionContractImplementor session, RingKey key, Object value,
+      @Nullable Object version) {
+    return safely("afterInsert", () -> afterInsertUnsafely(session, key, value, version), false);
+  }
+
+  private boolean afterInsertUnsafely(SharedSessionContractImplementor session, RingKey key,
+      Object value,
       @Nullable Object version) {
     RingTransaction tx = transaction(session);
     if (tx == null || accessType == AccessType.TRANSACTIONAL) {
@@ -293,13 +348,24 @@ abstract class ProtocolAccess implements CachedDomainDataAccess {
 
   @Override
   public void remove(SharedSessionContractImplementor session, Object key) {
+    safely("remove", () -> {
+      removeUnsafely(session, key);
+      return null;
+    }, null);
+  }
+
+  private void removeUnsafely(SharedSessionContractImplementor session, Object key) {
     RingKey k = (RingKey) key;
     byte[] bytes = k.bytes();
     RingTransaction tx = transaction(session);
-    if (bytes == null || (tx != null && tx.holdsLock(k))) {
-      return; // this transaction's lock already keeps values out, and its unlock leaves a tombstone
+    if (tx != null && tx.holdsLock(k)) {
+      // This transaction's lock already keeps values out, and its unlock leaves a tombstone (for
+      // TRANSACTIONAL, the lockItem before this remove cleared any earlier value).
+      return;
     }
-    cache.evict(bytes, times);
+    if (bytes != null) {
+      cache.evict(bytes, times);
+    }
   }
 
   // Whole-region invalidation (bulk statements, eviction of a region)
@@ -319,11 +385,25 @@ abstract class ProtocolAccess implements CachedDomainDataAccess {
 
   @Override
   public void unlockRegion(@Nullable SoftLock lock) {
+    safely("unlockRegion", () -> {
+      unlockRegionUnsafely(lock);
+      return null;
+    }, null);
+  }
+
+  private void unlockRegionUnsafely(@Nullable SoftLock lock) {
     region.generation().advance();
   }
 
   @Override
   public void evict(Object key) {
+    safely("evict", () -> {
+      evictUnsafely(key);
+      return null;
+    }, null);
+  }
+
+  private void evictUnsafely(Object key) {
     byte[] bytes = ((RingKey) key).bytes();
     if (bytes != null) {
       cache.evict(bytes, times);
@@ -332,7 +412,30 @@ abstract class ProtocolAccess implements CachedDomainDataAccess {
 
   @Override
   public void evictAll() {
+    safely("evictAll", () -> {
+      evictAllUnsafely();
+      return null;
+    }, null);
+  }
+
+  private void evictAllUnsafely() {
     region.generation().advance();
+  }
+
+  /**
+   * Runs one cache step so that nothing it throws reaches Hibernate (a node failure is already a
+   * miss or a skip in the router; this catches the rest, such as a factory closed under a
+   * session that is still completing): the fallback, and a log line.
+   */
+  private <T> @Nullable T safely(String step, Supplier<@Nullable T> work,
+      @Nullable T fallback) {
+    try {
+      return work.get();
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "ringcache " + step + " failed in region " + region.getName()
+          + " (" + typeName + "); the cache is skipped for it: " + e);
+      return fallback;
+    }
   }
 
   // Helpers
@@ -372,32 +475,15 @@ abstract class ProtocolAccess implements CachedDomainDataAccess {
   }
 
   /**
-   * A version as the protocol compares it: numbers as they are, timestamps as nanoseconds since
-   * the epoch; anything else (or a timestamp out of range) as unversioned.
+   * A version as the protocol compares it, where a newer committed version is always greater:
+   * {@code int} and {@code long} versions as they are. Everything else counts as unversioned:
+   * {@code short} and {@code byte} versions wrap around, and timestamp versions come from each
+   * JVM's own clock (or go back with daylight saving time), so their order is not the order of
+   * the commits.
    */
   static long versionOf(@Nullable Object version) {
-    try {
-      if (version instanceof Long || version instanceof Integer || version instanceof Short
-          || version instanceof Byte) {
-        long v = ((Number) version).longValue();
-        return v == Lookup.NO_VERSION ? Lookup.NO_VERSION : v;
-      }
-      if (version instanceof Timestamp t) {
-        return Math.addExact(Math.multiplyExact(Math.floorDiv(t.getTime(), 1000L), 1_000_000_000L),
-            t.getNanos());
-      }
-      Instant instant = version instanceof Instant i ? i
-          : version instanceof LocalDateTime l ? l.toInstant(ZoneOffset.UTC)
-          : version instanceof OffsetDateTime o ? o.toInstant()
-          : version instanceof ZonedDateTime z ? z.toInstant()
-          : version instanceof Date d ? d.toInstant()
-          : null;
-      if (instant != null) {
-        return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000_000L),
-            instant.getNano());
-      }
-    } catch (ArithmeticException e) {
-      LOG.log(Level.DEBUG, "version out of range, treated as unversioned: {0}", version);
+    if (version instanceof Long || version instanceof Integer) {
+      return ((Number) version).longValue(); // Long.MIN_VALUE is NO_VERSION: unversioned, safe
     }
     return Lookup.NO_VERSION;
   }

@@ -31,6 +31,7 @@ final class RingTransaction implements CacheTransactionSynchronization {
   }
 
   private static final AtomicLong SEQUENCE = new AtomicLong();
+  private static final System.Logger LOG = System.getLogger(RingTransaction.class.getName());
 
   private final RingCacheRegionFactory factory;
   private long startNanos;
@@ -73,7 +74,14 @@ final class RingTransaction implements CacheTransactionSynchronization {
     bulkInvalidated.clear();
     lockId = null;
     for (Deferred d : work) {
-      d.complete(successful);
+      try {
+        d.complete(successful);
+      } catch (RuntimeException e) {
+        // The commit is done: a cache failure must not reach the application (and the lock it
+        // could not release expires after 2Θ).
+        LOG.log(System.Logger.Level.WARNING, "ringcache could not complete a cache write after "
+            + (successful ? "a commit" : "a rollback") + ": " + e);
+      }
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.ringcache.hibernate;
 
 import dev.ringcache.hibernate.model.Item;
+import dev.ringcache.hibernate.model.Memo;
 import dev.ringcache.hibernate.model.Note;
 import dev.ringcache.hibernate.model.Plain;
 import java.util.HashMap;
@@ -64,7 +65,8 @@ final class Orm implements AutoCloseable {
         new StandardServiceRegistryBuilder().applySettings(settings).build();
     try {
       SessionFactory factory = new MetadataSources(registry).addAnnotatedClass(Item.class)
-          .addAnnotatedClass(Note.class).addAnnotatedClass(Plain.class).buildMetadata().buildSessionFactory();
+          .addAnnotatedClass(Note.class).addAnnotatedClass(Plain.class)
+          .addAnnotatedClass(Memo.class).buildMetadata().buildSessionFactory();
       return new Orm(factory, connections);
     } catch (RuntimeException e) {
       StandardServiceRegistryBuilder.destroy(registry);

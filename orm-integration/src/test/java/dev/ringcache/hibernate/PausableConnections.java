@@ -34,6 +34,7 @@ final class PausableConnections implements ConnectionProvider {
   private final String url;
   private final transient ThreadLocal<@Nullable Armed> afterRead = new ThreadLocal<>();
   private final transient ThreadLocal<@Nullable Pause> afterCommit = new ThreadLocal<>();
+  private final transient ThreadLocal<@Nullable Armed> atFirstValue = new ThreadLocal<>();
 
   private record Armed(String table, Pause pause) {}
 
@@ -44,6 +45,14 @@ final class PausableConnections implements ConnectionProvider {
   /** Pauses this thread once, after the next query on {@code table} has read its last row. */
   void pauseAfterReadOf(String table, Pause pause) {
     afterRead.set(new Armed(table.toLowerCase(Locale.ROOT), pause));
+  }
+
+  /**
+   * Pauses this thread once, when it reads the first column of a row of a query on {@code
+   * table}: the row is read, and Hibernate has not yet looked at it.
+   */
+  void pauseAtFirstValueOf(String table, Pause pause) {
+    atFirstValue.set(new Armed(table.toLowerCase(Locale.ROOT), pause));
   }
 
   /** Pauses this thread once, after its next database commit has returned. */
@@ -83,6 +92,12 @@ final class PausableConnections implements ConnectionProvider {
 
   private ResultSet watched(ResultSet real, String sql) {
     return proxy(ResultSet.class, real, (method, args) -> {
+      Armed atValue = atFirstValue.get();
+      if (atValue != null && method.getName().startsWith("get") && args != null
+          && args.length > 0 && sql.contains(atValue.table())) {
+        atFirstValue.remove();
+        atValue.pause().hold();
+      }
       Object result = invoke(real, method, args);
       boolean end = (method.getName().equals("next") && Boolean.FALSE.equals(result))
           || method.getName().equals("close");

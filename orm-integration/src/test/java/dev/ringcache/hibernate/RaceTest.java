@@ -14,6 +14,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -152,6 +153,31 @@ class RaceTest extends RaceScenarios {
   @MethodSource("every")
   void transactionOlderThanTheta(AccessType access, Class<? extends Named> type) {
     transactionOlderThanTheta_putsNothing(access, type, TWO_THETA_MILLIS / 2);
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("writable")
+  void updateThenDelete_inOneTransaction(AccessType access, Class<? extends Named> type) {
+    updateThenDelete_inOneTransaction_leavesNoValue(access, type);
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("writable")
+  void twoFlushes_theSecondInvalidating(AccessType access, Class<? extends Named> type) {
+    twoFlushes_theSecondInvalidating_neverServeTheFirst(access, type);
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("writable")
+  void naturalId_cachedFromAnEntityLoad(AccessType access, Class<? extends Named> type)
+      throws Exception {
+    naturalId_cachedFromAnEntityLoad_aroundAChange_isRefused(access, type);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(value = AccessType.class, names = {"READ_WRITE", "TRANSACTIONAL"})
+  void dynamicUpdate_ofAStaleCopy(AccessType access) throws Exception {
+    dynamicUpdate_ofAStaleCopy_isNotWrittenThrough(access);
   }
 
   @ParameterizedTest(name = "{0} {1}")
