@@ -5,6 +5,7 @@ import dev.ringcache.hibernate.model.Memo;
 import dev.ringcache.hibernate.model.Note;
 import dev.ringcache.hibernate.model.Plain;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -42,8 +43,17 @@ final class Orm implements AutoCloseable {
     }
   }
 
+  /** The entities of the race tests. */
+  private static final List<Class<?>> ENTITIES =
+      List.of(Item.class, Note.class, Plain.class, Memo.class);
+
   /** Starts a session factory; {@code createSchema} drops and creates the tables first. */
   static Orm start(Setup setup, boolean createSchema) {
+    return start(setup, createSchema, ENTITIES);
+  }
+
+  /** Starts a session factory of {@code entities}. */
+  static Orm start(Setup setup, boolean createSchema, List<Class<?>> entities) {
     PausableConnections connections = new PausableConnections(setup.jdbcUrl());
     Map<String, Object> settings = new HashMap<>();
     settings.put("hibernate.connection.provider_class", connections);
@@ -64,9 +74,9 @@ final class Orm implements AutoCloseable {
     StandardServiceRegistry registry =
         new StandardServiceRegistryBuilder().applySettings(settings).build();
     try {
-      SessionFactory factory = new MetadataSources(registry).addAnnotatedClass(Item.class)
-          .addAnnotatedClass(Note.class).addAnnotatedClass(Plain.class)
-          .addAnnotatedClass(Memo.class).buildMetadata().buildSessionFactory();
+      MetadataSources sources = new MetadataSources(registry);
+      entities.forEach(sources::addAnnotatedClass);
+      SessionFactory factory = sources.buildMetadata().buildSessionFactory();
       return new Orm(factory, connections);
     } catch (RuntimeException e) {
       StandardServiceRegistryBuilder.destroy(registry);
