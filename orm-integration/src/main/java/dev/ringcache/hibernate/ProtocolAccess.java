@@ -214,6 +214,16 @@ abstract class ProtocolAccess implements CachedDomainDataAccess {
       if (tx.firstLock(k)) {
         tx.defer(committed -> cache.unlock(bytes, lock.outcome(committed), times));
       }
+    } else if (tx.firstLock(k)) {
+      // Hibernate takes a collection's lock before any SQL of the flush, but registers its
+      // unlock only once the action runs: a flush that fails first (an optimistic-lock failure)
+      // leaves the lock to us. Release it when the transaction ends, rather than after 2Θ.
+      tx.defer(committed -> {
+        if (tx.holdsLock(k)) {
+          cache.unlock(bytes, committed ? Unlock.committedDelete(lock.lockId())
+              : Unlock.rolledBack(lock.lockId()), times);
+        }
+      });
     }
     return lock;
   }

@@ -69,10 +69,8 @@ final class RingTransaction implements CacheTransactionSynchronization {
   public void transactionCompleted(boolean successful) {
     List<Deferred> work = new ArrayList<>(deferred);
     deferred.clear();
-    locks.clear();
     leases.clear();
     bulkInvalidated.clear();
-    lockId = null;
     for (Deferred d : work) {
       try {
         d.complete(successful);
@@ -83,6 +81,8 @@ final class RingTransaction implements CacheTransactionSynchronization {
             + (successful ? "a commit" : "a rollback") + ": " + e);
       }
     }
+    locks.clear();
+    lockId = null;
   }
 
   /** When the current transaction (or, outside one, the session) began, in nanoTime. */

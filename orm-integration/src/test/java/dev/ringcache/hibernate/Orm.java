@@ -12,6 +12,9 @@ import java.util.function.Function;
 import org.hibernate.Session;
 import org.hibernate.SessionFactory;
 import org.hibernate.Transaction;
+import org.hibernate.boot.CacheRegionDefinition;
+import org.hibernate.boot.CacheRegionDefinition.CacheRegionType;
+import org.hibernate.boot.MetadataBuilder;
 import org.hibernate.boot.MetadataSources;
 import org.hibernate.boot.registry.StandardServiceRegistry;
 import org.hibernate.boot.registry.StandardServiceRegistryBuilder;
@@ -63,9 +66,6 @@ final class Orm implements AutoCloseable {
     settings.put("jakarta.persistence.sharedCache.mode", "ENABLE_SELECTIVE");
     String strategy = setup.access().getExternalName();
     settings.put("hibernate.cache.default_cache_concurrency_strategy", strategy);
-    for (Class<?> entity : new Class<?>[] {Item.class, Note.class}) {
-      settings.put("hibernate.collectioncache." + entity.getName() + ".tags", strategy);
-    }
     settings.put("hibernate.generate_statistics", "true");
     settings.put(RingCacheSettings.NODES, setup.nodes());
     settings.put(RingCacheSettings.NAMESPACE, setup.namespace());
@@ -76,7 +76,16 @@ final class Orm implements AutoCloseable {
     try {
       MetadataSources sources = new MetadataSources(registry);
       entities.forEach(sources::addAnnotatedClass);
-      SessionFactory factory = sources.buildMetadata().buildSessionFactory();
+      MetadataBuilder metadata = sources.getMetadataBuilder();
+      // The tags collections, cached in the same access type (hibernate.collectioncache.* is
+      // read only by the JPA bootstrap).
+      for (Class<?> entity : entities) {
+        if (entity == Item.class || entity == Note.class) {
+          metadata.applyCacheRegionDefinition(new CacheRegionDefinition(
+              CacheRegionType.COLLECTION, entity.getName() + ".tags", strategy, null, false));
+        }
+      }
+      SessionFactory factory = metadata.build().buildSessionFactory();
       return new Orm(factory, connections);
     } catch (RuntimeException e) {
       StandardServiceRegistryBuilder.destroy(registry);

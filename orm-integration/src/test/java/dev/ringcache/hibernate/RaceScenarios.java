@@ -212,10 +212,13 @@ abstract class RaceScenarios {
       afterRead.release();
     }
     assertThat(loader.get(30, TimeUnit.SECONDS)).containsExactly("t0");
+    a(access).factory.getStatistics().clear();
     for (int i = 0; i < 3; i++) {
       assertThat(tagsIn(a(access), type, id)).containsExactlyInAnyOrder("t0", "t1");
       assertThat(tagsIn(b(access), type, id)).containsExactlyInAnyOrder("t0", "t1");
     }
+    assertThat(a(access).factory.getStatistics().getCollectionStatistics(type.getName() + ".tags")
+        .getCacheHitCount()).as("the collection is cached").isPositive();
   }
 
   void naturalIdLoad_aroundAChange_isRefused(AccessType access, Class<? extends Named> type)
@@ -417,6 +420,48 @@ abstract class RaceScenarios {
       });
       assertThat(both).isEqualTo("t2/b2");
     }
+  }
+
+  /**
+   * A flush that fails its version check before its collection action ran leaves the
+   * collection's lock unreleased by Hibernate: the cache releases it when the transaction ends,
+   * so the collection is cached again at once, not after 2Θ.
+   */
+  void optimisticLockFailure_leavesNoCollectionLockBehind(AccessType access) throws Exception {
+    long id = freshRow(access, Item.class, "v1");
+    Pause loaded = new Pause();
+    Future<?> loser = pool.submit(() -> {
+      try {
+        a(access).inTx(s -> {
+          Item item = s.find(Item.class, id);
+          item.getTags().size();
+          loaded.hold();
+          item.getTags().add("lost");
+          item.setName("lost");
+          return null;
+        });
+      } catch (RuntimeException expected) {
+        // the version check fails: another transaction committed first
+      }
+    });
+    loaded.awaitReached();
+    try {
+      b(access).inTx(s -> {
+        Item item = s.find(Item.class, id);
+        item.setName("v2");
+        item.getTags().add("t1");
+        return null;
+      });
+    } finally {
+      loaded.release();
+    }
+    loser.get(30, TimeUnit.SECONDS);
+    a(access).factory.getStatistics().clear();
+    for (int i = 0; i < 3; i++) {
+      assertThat(tagsIn(a(access), Item.class, id)).containsExactlyInAnyOrder("t0", "t1");
+    }
+    assertThat(a(access).factory.getStatistics().getCollectionStatistics(Item.class.getName()
+        + ".tags").getCacheHitCount()).as("the collection is cached again").isPositive();
   }
 
   void load_aroundAnEviction_isRefused(AccessType access, Class<? extends Named> type)

@@ -175,6 +175,13 @@ class RaceTest extends RaceScenarios {
   }
 
   @ParameterizedTest(name = "{0}")
+  @EnumSource(value = AccessType.class, names = {"READ_WRITE", "NONSTRICT_READ_WRITE",
+      "TRANSACTIONAL"})
+  void optimisticLockFailure(AccessType access) throws Exception {
+    optimisticLockFailure_leavesNoCollectionLockBehind(access);
+  }
+
+  @ParameterizedTest(name = "{0}")
   @EnumSource(value = AccessType.class, names = {"READ_WRITE", "TRANSACTIONAL"})
   void dynamicUpdate_ofAStaleCopy(AccessType access) throws Exception {
     dynamicUpdate_ofAStaleCopy_isNotWrittenThrough(access);
