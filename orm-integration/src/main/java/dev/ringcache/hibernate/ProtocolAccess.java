@@ -402,7 +402,7 @@ abstract class ProtocolAccess implements CachedDomainDataAccess {
   }
 
   private void unlockRegionUnsafely(@Nullable SoftLock lock) {
-    region.generation().advance();
+    region.generation().advance(true); // a bulk change committed: commit() waits
   }
 
   @Override
@@ -429,7 +429,7 @@ abstract class ProtocolAccess implements CachedDomainDataAccess {
   }
 
   private void evictAllUnsafely() {
-    region.generation().advance();
+    region.generation().advance(false); // no commit to hold: other JVMs follow within the interval
   }
 
   /**

@@ -19,7 +19,7 @@ import java.util.concurrent.locks.LockSupport;
  * greatest. This JVM trusts what it read for {@link RingCacheSettings#GENERATION_CHECK_INTERVAL}
  * (measured from before the read was sent), then reads it again.
  *
- * <p>{@link #advance()} runs after the database commit of the change: it reads the current
+ * <p>{@link #advance} runs after the database commit of the change: it reads the current
  * generation, evicts the record (an invalidation: a node that cannot take it is quarantined and
  * cleared before it serves again), writes the next one, then waits one check interval, so that
  * when it returns every JVM has stopped trusting the old generation. Data loaded under the new
@@ -95,13 +95,20 @@ final class RegionGeneration {
     return v.previousSinceNanos - txStartNanos <= 0 ? v.previous : UNKNOWN;
   }
 
-  /** Starts a new generation after a committed region-wide change; see the class comment. */
-  void advance() {
+  /**
+   * Starts a new generation after a committed region-wide change; see the class comment. This
+   * JVM trusts the new generation at once; with {@code waitForOtherJvms}, returns only once every
+   * other JVM has stopped trusting the old one (one check interval later).
+   */
+  void advance(boolean waitForOtherJvms) {
     long known = read();
     cache.evict(key, times);
     long next = known == UNKNOWN ? seed() : known + 1;
     cache.putFromLoad(key, encode(next), next, null, false, RECORD_TIMES);
     refresh(true);
+    if (!waitForOtherJvms) {
+      return;
+    }
     long until = System.nanoTime() + checkIntervalNanos;
     for (long left; (left = until - System.nanoTime()) > 0; ) {
       LockSupport.parkNanos(left);

@@ -136,10 +136,12 @@ public final class RingCacheSettings {
 
   /**
    * How long a JVM trusts its copy of a region's generation, a duration from {@code 10ms} to
-   * {@code 10s}. A bulk update or delete (HQL or native), and the eviction of a whole region, start
-   * a new generation of the region after the database commit, and {@code commit()} then waits this
-   * long before it returns, so that no JVM can read an entry from before. Every JVM sharing nodes
-   * must use the same value.
+   * {@code 10s}. A bulk update or delete (HQL or native) starts a new generation of its regions
+   * after the database commit, and {@code commit()} then waits this long before it returns, so
+   * that no JVM can read an entry from before. Evicting a whole region (JPA {@code
+   * Cache.evict(Class)}, {@code SessionFactory.getCache().evictEntityData(...)}) also starts a new
+   * generation, without waiting: this JVM stops serving the old entries at once, the others within
+   * this interval. Every JVM sharing nodes must use the same value.
    *
    * <p>Default: {@code 500ms}.
    */

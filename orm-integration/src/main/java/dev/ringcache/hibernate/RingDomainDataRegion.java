@@ -83,10 +83,13 @@ final class RingDomainDataRegion implements DomainDataRegion {
     return factory;
   }
 
-  /** Invalidates the whole region: a new generation (see {@link RegionGeneration#advance()}). */
+  /**
+   * Invalidates the whole region: a new generation (see {@link RegionGeneration#advance}), which
+   * this JVM uses at once and the others within one generation check interval.
+   */
   @Override
   public void clear() {
-    generation.advance();
+    generation.advance(false);
   }
 
   @Override
