@@ -349,9 +349,8 @@ class ConsistentHashRingTest {
       List<Future<Long>> readers = new ArrayList<>();
       for (int t = 0; t < 3; t++) {
         readers.add(pool.submit(() -> {
-          started.countDown();
           long lookups = 0;
-          while (!stop.get()) {
+          do {
             for (int i = 0; i < keys.length; i++) {
               ConsistentHashRing<String> ring = current.get();
               String owner = ring.nodeFor(keys[i]);
@@ -359,7 +358,10 @@ class ConsistentHashRingTest {
                   .isEqualTo(ring.contains("extra") ? expectedLarge[i] : expectedSmall[i]);
               lookups++;
             }
-          }
+            if (lookups == keys.length) {
+              started.countDown(); // a whole pass done: the swaps start while it goes on
+            }
+          } while (!stop.get());
           return lookups;
         }));
       }
