@@ -160,8 +160,7 @@ abstract class ProtocolAccess implements CachedDomainDataAccess {
   }
 
   private boolean putFromLoadUnsafely(SharedSessionContractImplementor session, Object key,
-      Object value,
-      @Nullable Object version, boolean minimalPutOverride) {
+      Object value, @Nullable Object version, boolean minimalPutOverride) {
     RingKey k = (RingKey) key;
     byte[] bytes = k.bytes();
     RingTransaction tx = transaction(session);
@@ -264,8 +263,7 @@ abstract class ProtocolAccess implements CachedDomainDataAccess {
   }
 
   private boolean afterUpdateUnsafely(SharedSessionContractImplementor session, RingKey key,
-      Object value,
-      @Nullable Object version, @Nullable SoftLock lock) {
+      Object value, @Nullable Object version, @Nullable SoftLock lock) {
     byte[] bytes = key.bytes();
     RingTransaction tx = transaction(session);
     if (bytes == null || tx == null || accessType == AccessType.TRANSACTIONAL
@@ -305,8 +303,7 @@ abstract class ProtocolAccess implements CachedDomainDataAccess {
   }
 
   private boolean insertUnsafely(SharedSessionContractImplementor session, RingKey key,
-      Object value,
-      @Nullable Object version) {
+      Object value, @Nullable Object version) {
     RingTransaction tx = transaction(session);
     if (key.bytes() == null || tx == null || accessType != AccessType.TRANSACTIONAL) {
       return false;
@@ -326,8 +323,7 @@ abstract class ProtocolAccess implements CachedDomainDataAccess {
   }
 
   private boolean afterInsertUnsafely(SharedSessionContractImplementor session, RingKey key,
-      Object value,
-      @Nullable Object version) {
+      Object value, @Nullable Object version) {
     RingTransaction tx = transaction(session);
     if (tx == null || accessType == AccessType.TRANSACTIONAL) {
       return false;

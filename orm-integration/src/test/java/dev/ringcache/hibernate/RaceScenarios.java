@@ -202,7 +202,7 @@ abstract class RaceScenarios {
     assertThat(nameIn(a(access), type, id)).isEqualTo("v1");
     Pause afterRead = new Pause();
     Future<Set<String>> loader = pool.submit(() -> {
-      a(access).connections.pauseAfterReadOf(table(type) + "_tags", afterRead);
+      a(access).connections.pauseAfterReadOf(type.getSimpleName() + "_tags", afterRead);
       return tagsIn(a(access), type, id);
     });
     afterRead.awaitReached();

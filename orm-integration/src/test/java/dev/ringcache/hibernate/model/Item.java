@@ -1,73 +1,23 @@
 package dev.ringcache.hibernate.model;
 
 import jakarta.persistence.Cacheable;
-import jakarta.persistence.CollectionTable;
-import jakarta.persistence.ElementCollection;
 import jakarta.persistence.Entity;
-import jakarta.persistence.FetchType;
-import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
-import java.util.HashSet;
-import java.util.Set;
-import org.hibernate.annotations.NaturalId;
 import org.hibernate.annotations.NaturalIdCache;
 
-/** A versioned entity of the race tests: a name, a collection of tags, a natural id. */
+/** A versioned entity of the race tests. */
 @Entity
 @Table(name = "items")
 @Cacheable
 @NaturalIdCache
-public class Item implements Named {
-  @Id private Long id;
-
+public class Item extends Named {
   /** Versioned: the protocol orders its values by version. */
   @Version private long version;
-
-  private String name;
-
-  @NaturalId(mutable = true)
-  private String code;
-
-  @ElementCollection(fetch = FetchType.LAZY)
-  @CollectionTable(name = "items_tags")
-  private Set<String> tags = new HashSet<>();
 
   protected Item() {}
 
   public Item(Long id, String name, String code) {
-    this.id = id;
-    this.name = name;
-    this.code = code;
-  }
-
-  @Override
-  public Long getId() {
-    return id;
-  }
-
-  @Override
-  public String getName() {
-    return name;
-  }
-
-  @Override
-  public void setName(String name) {
-    this.name = name;
-  }
-
-  @Override
-  public String getCode() {
-    return code;
-  }
-
-  @Override
-  public void setCode(String code) {
-    this.code = code;
-  }
-
-  @Override
-  public Set<String> getTags() {
-    return tags;
+    super(id, name, code);
   }
 }
