@@ -17,6 +17,11 @@ public enum CacheOperation {
   UNLOCK,
   AFTER_INSERT,
   EVICT,
+  /**
+   * A counter step ({@link ShardedCache#increment}). It neither invalidates nor stores a value
+   * read from the database: a failure counts against the node's breaker, as a read's does.
+   */
+  INCREMENT,
   /** A check that the node's server answers, at start-up and while its breaker is open. */
   PING,
   /** Removing every record of a quarantined node before it serves again. */

@@ -14,6 +14,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -33,7 +34,8 @@ import org.jspecify.annotations.Nullable;
  * A cache spread over nodes by a consistent-hash ring: each key goes to the node that owns it, and
  * work on several keys is grouped by node and sent as one batch per node, the batches in parallel.
  * It offers plain operations ({@link #get}, {@link #put}, {@link #delete}, {@link #getAll},
- * {@link #putAll}) and the entry protocol of DESIGN.md §4 ({@link #getOrLease} … {@link #evict}).
+ * {@link #putAll}), shared counters ({@link #increment}), and the entry protocol of DESIGN.md §4
+ * ({@link #getOrLease} … {@link #evict}).
  *
  * <p>Keys are any bytes — normally a {@link CacheKey}'s — and are placed by all of their bytes. A
  * key its node does not accept as it is (too long, or bytes it cannot store in a key) is stored
@@ -273,6 +275,30 @@ public final class ShardedCache implements AutoCloseable {
         return null;
       }, null);
     });
+  }
+
+  /**
+   * A shared counter (see {@link CacheNode#increment}): {@code seed} if {@code key} holds no
+   * counter (absent, or expired), and it then lives {@code ttl}; otherwise the counter plus one,
+   * its lifetime unchanged. Empty when its node cannot be reached, is out, or the step failed: a
+   * failure counts against the node's breaker like a read's, and never quarantines it.
+   *
+   * <p>A counter starts again at {@code seed} when it expired or its node lost it (a node that was
+   * cleared, or joined or left the ring, or evicted it): choose seeds that keep values rising, if
+   * that matters. A counter key is used only through this method; a long key is stored under its
+   * digest form, as any key is, but a counter has no frame to check it against. {@code seed} must
+   * be at least 0.
+   */
+  public OptionalLong increment(byte[] key, long seed, Duration ttl) {
+    CacheNode.checkSeed(seed);
+    long ttlMillis = ttlMillis(ttl);
+    NodeGuard guard = guardFor(key);
+    if (!guard.admits(CacheOperation.INCREMENT)) {
+      return OptionalLong.empty();
+    }
+    return call(guard, CacheOperation.INCREMENT,
+        () -> OptionalLong.of(guard.node().increment(storageKey(guard, key), seed, ttlMillis)),
+        OptionalLong.empty());
   }
 
   // ---- the entry protocol (DESIGN.md §4)

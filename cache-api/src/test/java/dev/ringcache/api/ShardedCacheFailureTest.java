@@ -74,6 +74,39 @@ class ShardedCacheFailureTest {
   }
 
   @Test
+  void increment_onANodeThatFails_isEmpty_andOpensTheBreaker_butNeverQuarantines() {
+    ShardedCache cache = cache("a");
+    byte[] k = bytes("stamp");
+    assertThat(cache.increment(k, 1, TTL)).hasValue(1);
+    FaultyNodeProvider.set(name("a"), Fault.UNAVAILABLE);
+    for (int i = 0; i < ShardedCache.DEFAULT_FAILURE_THRESHOLD - 1; i++) {
+      assertThat(cache.increment(k, 1, TTL)).isEmpty();
+    }
+    assertThat(cache.nodeState(name("a"))).as("below the threshold").isEqualTo(NodeState.UP);
+    assertThat(cache.increment(k, 1, TTL)).isEmpty();
+    assertThat(cache.nodeState(name("a"))).as("down, as after failed reads")
+        .isEqualTo(NodeState.DOWN);
+    int reached = FaultyNodeProvider.calls(name("a"));
+    assertThat(cache.increment(k, 1, TTL)).isEmpty();
+    assertThat(FaultyNodeProvider.calls(name("a"))).as("no call while open").isEqualTo(reached);
+    assertThat(cache.nodeState(name("a"))).isEqualTo(NodeState.DOWN);
+    FaultyNodeProvider.set(name("a"), Fault.NONE);
+    await(() -> cache.nodeState(name("a")) == NodeState.UP);
+    assertThat(cache.increment(k, 1, TTL)).as("not cleared: the counter goes on").hasValue(2);
+  }
+
+  @Test
+  void increment_isServed_byANodeThatTakesNoPuts() {
+    ShardedCache cache = cache("a");
+    FaultyNodeProvider.set(name("a"), Fault.UNAVAILABLE);
+    cache.evict(bytes("k"), TIMES);
+    FaultyNodeProvider.set(name("a"), Fault.NONE);
+    await(() -> cache.nodeState(name("a")) == NodeState.NO_PUTS);
+    assertThat(cache.increment(bytes("stamp"), 5, TTL)).hasValue(5);
+    assertThat(cache.increment(bytes("stamp"), 5, TTL)).hasValue(6);
+  }
+
+  @Test
   void theBreaker_opensAfterTheThreshold_andThenNoCallReachesTheNode() {
     ShardedCache cache = cache("a");
     FaultyNodeProvider.set(name("a"), Fault.UNAVAILABLE);
@@ -382,6 +415,24 @@ class ShardedCacheFailureTest {
     assertThat(node.operation(CacheOperation.EVICT).failures()).isEqualTo(1);
     assertThat(node.state()).isEqualTo(NodeState.QUARANTINED);
     assertThat(node.quarantines()).isEqualTo(1);
+  }
+
+  @Test
+  void statistics_countIncrements_underTheirOwnOperation() {
+    CacheStatistics statistics = new CacheStatistics();
+    ShardedCache cache = ShardedCache.builder().nodes("faulty://" + name("s"))
+        .metrics(statistics).probeInterval(Duration.ofMillis(20)).quarantine(QUARANTINE).build();
+    caches.add(cache);
+    cache.increment(bytes("stamp"), 1, TTL);
+    FaultyNodeProvider.set(name("s"), Fault.TIMEOUT);
+    cache.increment(bytes("stamp"), 1, TTL);
+    cache.increment(bytes("stamp"), 1, TTL);
+    CacheStatistics.OperationSnapshot increments =
+        statistics.node(name("s")).operation(CacheOperation.INCREMENT);
+    assertThat(increments.count()).isEqualTo(2);
+    assertThat(increments.failures()).isEqualTo(1);
+    assertThat(increments.notAttempted()).as("the timeout opened the breaker").isEqualTo(1);
+    assertThat(statistics.node(name("s")).operation(CacheOperation.GET).count()).isZero();
   }
 
   @Test

@@ -163,6 +163,21 @@ class ShardedCacheTest {
   }
 
   @Test
+  void increment_countsOnTheOwningNode_forDigestedKeysToo() {
+    ShardedCache cache = cache("a", "b");
+    byte[] shortKey = bytes("stamp:com.example.Order");
+    byte[] longKey = new byte[5000];
+    Arrays.fill(longKey, (byte) 's');
+    for (byte[] key : List.of(shortKey, longKey)) {
+      assertThat(cache.increment(key, 7, TTL)).hasValue(7);
+      assertThat(cache.increment(key, 7, TTL)).hasValue(8);
+      CacheNode owner = cache.node(cache.nodeIdFor(key));
+      assertThat(owner.increment(StorageKeys.storageKey(owner, key), 7, 60_000))
+          .as("the counter is on the key's owner, under its storage key").isEqualTo(9);
+    }
+  }
+
+  @Test
   void addingANode_movesOnlyTheKeysItTakes_andRemovingItClosesIt() {
     ShardedCache cache = cache("a", "b", "c");
     List<byte[]> keys = new ArrayList<>();
@@ -243,6 +258,14 @@ class ShardedCacheTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ttl");
     assertThatThrownBy(() -> cache.getAll(Arrays.asList(bytes("a"), null)))
         .isInstanceOf(NullPointerException.class).hasMessageContaining("keys[1]");
+    assertThatThrownBy(() -> cache.increment(null, 1, TTL))
+        .isInstanceOf(NullPointerException.class).hasMessageContaining("key");
+    assertThatThrownBy(() -> cache.increment(bytes("k"), -1, TTL))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("seed");
+    assertThatThrownBy(() -> cache.increment(bytes("k"), 1, Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ttl");
+    assertThatThrownBy(() -> cache.increment(bytes("k"), 1, null))
+        .isInstanceOf(NullPointerException.class).hasMessageContaining("ttl");
   }
 
   private static byte[] bytes(String s) {

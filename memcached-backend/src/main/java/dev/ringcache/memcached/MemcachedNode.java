@@ -57,7 +57,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * One memcached server, through a spymemcached client of its own (binary protocol, one daemon IO
  * thread, requests cancelled at once while the connection is down). Each key holds one item: a
- * whole {@link EntryRecord} in {@link RecordFormat}, written by {@link ItemTranscoder}.
+ * whole {@link EntryRecord} in {@link RecordFormat}, written by {@link ItemTranscoder}; or, for a
+ * counter ({@link #increment}), memcached's own decimal counter.
  *
  * <p>Every protocol operation is a compare-and-set step: {@code gets}, the reference machine
  * ({@link EntryProtocol}) on what it read, and — only if the record changed — an {@code add}
@@ -343,6 +344,33 @@ final class MemcachedNode implements CacheNode {
     Objects.requireNonNull(times, "times");
     return step(CacheOperation.EVICT, key,
         (r, now) -> EntryProtocol.evict(r, times, now), null, null);
+  }
+
+  // ---- counters
+
+  /**
+   * One binary {@code increment} with an initial value: memcached creates the counter at {@code
+   * seed} if the key holds no item, else adds one, in one request. The item is memcached's own
+   * counter (a decimal, not a record of ours), and memcached's expiration is its only lifetime:
+   * set at creation, counted in whole seconds ({@link ItemExpiry}: it lives up to two seconds
+   * longer than asked, never shorter; over 30 days as an absolute time in the server's clock).
+   */
+  @Override
+  public long increment(byte[] key, long seed, long ttlMillis) {
+    CacheNode.checkSeed(seed);
+    EntryTimes.checkTtlMillis(ttlMillis);
+    String k = keyText(key);
+    Call call = new Call(CacheOperation.INCREMENT);
+    SpyClient c = ready(call); // measures the server's clock if due: absolute exptimes need it
+    long now = clock.upper();
+    int exptime = ItemExpiry.exptime(now + ttlMillis, now);
+    OperationFuture<Long> counted = send(call, () -> c.asyncIncr(k, 1L, seed, exptime));
+    Long value = await(counted, call);
+    OperationStatus status = counted.getStatus();
+    if (!status.isSuccess()) {
+      throw refusedCommand(CacheOperation.INCREMENT, status); // e.g. the item is not a number
+    }
+    return value;
   }
 
   // ---- administration

@@ -107,6 +107,24 @@ class MemcachedNodeIT extends CacheNodeContract {
     }
   }
 
+  @Test
+  void increment_isOneRequest_andTheCounterIsMemcachedsOwn() {
+    byte[] k = key("counter");
+    node.ping(); // the first use measures the server's clock
+    try (ServerAdmin admin = ServerAdmin.of(server)) {
+      admin.resetStats();
+      assertThat(node.increment(k, 41, 60_000)).isEqualTo(41);
+      assertThat(node.increment(k, 41, 60_000)).isEqualTo(42);
+      // The first increment made the item itself (no miss, no get, no set), the second counted.
+      assertThat(admin.stats()).as("counters since reset")
+          .containsEntry("total_items", 1L).containsEntry("incr_hits", 1L)
+          .containsEntry("incr_misses", 0L).containsEntry("cmd_get", 0L)
+          .containsEntry("cmd_set", 0L).containsEntry("cmd_touch", 0L);
+      assertThat(admin.send("incr " + text(k) + " 0")).as("a decimal memcached counts itself")
+          .isEqualTo("42");
+    }
+  }
+
   private static void assertRequests(ServerAdmin admin, long gets, long sets, long casHits) {
     Map<String, Long> stats = admin.stats();
     assertThat(stats).as("counters since reset")
@@ -273,6 +291,25 @@ class MemcachedNodeIT extends CacheNodeContract {
         if (admin.stats().get("time") == before) {
           assertThat(valueTtl).as("ceil(9.5 s) + 1 s").isEqualTo(11);
           assertThat(lockTtl).as("120 s + 1 s").isEqualTo(121);
+          return;
+        }
+        assertThat(attempt).as("a quiet second to measure in").isLessThan(5);
+      }
+    }
+  }
+
+  @Test
+  void aCounterLivesOneSecondLongerAtTheServer_thanAsked_asRecordsDo() {
+    try (ServerAdmin admin = ServerAdmin.of(server)) {
+      // Memcached's clock ticks once a second; retry until no tick fell between write and read.
+      for (int attempt = 0; ; attempt++) {
+        byte[] counter = key("exptime-counter-" + attempt);
+        long before = admin.stats().get("time");
+        node.increment(counter, 1, 9_500);
+        node.increment(counter, 1, 60_000); // an increment leaves the lifetime as it was
+        Long ttl = admin.ttlSeconds(text(counter));
+        if (admin.stats().get("time") == before) {
+          assertThat(ttl).as("ceil(9.5 s) + 1 s").isEqualTo(11);
           return;
         }
         assertThat(attempt).as("a quiet second to measure in").isLessThan(5);

@@ -46,8 +46,9 @@ import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 
 /**
- * One Redis server, through a Jedis connection pool of its own. Every protocol step is one EVALSHA
- * of {@code entry-protocol.lua}; a plain read is one HMGET; batches are pipelined, one round trip
+ * One Redis server, through a Jedis connection pool of its own. Every protocol step, and every
+ * counter step, is one EVALSHA of {@code entry-protocol.lua}; a plain read is one HMGET; a counter
+ * is a plain Redis string, a record a hash. Batches are pipelined, one round trip
  * per batch (plus one SCRIPT LOAD after the server lost its scripts). Jedis exceptions never leave
  * this class: a connection problem becomes a {@link NodeUnavailableException} (a read timeout its
  * subtype {@link CacheTimeoutException}); after {@link #close()} every operation fails with a
@@ -260,6 +261,13 @@ final class RedisNode implements CacheNode {
   public EvictOutcome evict(byte[] key, EntryTimes times) {
     return EvictOutcome.valueOf(text(script(key, bytes("evict"),
         number(times.tombstoneTtlMillis()))));
+  }
+
+  @Override
+  public long increment(byte[] key, long seed, long ttlMillis) {
+    CacheNode.checkSeed(seed);
+    EntryTimes.checkTtlMillis(ttlMillis);
+    return Long.parseLong(text(script(key, bytes("incr"), number(seed), number(ttlMillis))));
   }
 
   @Override

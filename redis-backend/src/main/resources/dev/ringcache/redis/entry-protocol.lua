@@ -9,6 +9,8 @@
 --   ls  the lease token (P)
 -- Versions are compared as signed decimals, never as Lua numbers (doubles lose 64-bit precision).
 -- Record lifetimes are Redis expiries, in the key's own node clock.
+-- A counter ('incr') is not a record: a plain Redis string holding a decimal, under a key used for
+-- nothing else.
 
 local key = KEYS[1]
 local op = ARGV[1]
@@ -212,6 +214,18 @@ elseif op == 'evict' then
   local deleted = r ~= nil and r.t == 'T' and r.d ~= nil
   setTombstone(knownVersion(r), deleted, gen(r) + 1, tonumber(ARGV[2]))
   return 'TOMBSTONED'
+
+elseif op == 'incr' then
+  -- EXISTS is false for an expired key: a counter past its time starts again at the seed. INCR
+  -- keeps the key's expiry.
+  if redis.call('EXISTS', key) == 1 then
+    redis.call('INCR', key)
+  else
+    redis.call('SET', key, ARGV[2], 'PX', ARGV[3])
+  end
+  -- The decimal as Redis holds it: INCR's integer would pass through a Lua double, which loses
+  -- precision past 2^53.
+  return redis.call('GET', key)
 
 elseif op == 'inspect' then
   return {redis.call('PTTL', key), redis.call('HGETALL', key)}

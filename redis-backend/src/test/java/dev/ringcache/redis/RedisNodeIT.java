@@ -1,5 +1,6 @@
 package dev.ringcache.redis;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -137,6 +138,33 @@ class RedisNodeIT extends CacheNodeContract {
     }
     node.putAll(List.of(key("p1"), key("p2")), List.of(bytes("1"), bytes("2")), 60_000);
     assertThat(node.get(key("p2"))).isEqualTo(bytes("2"));
+  }
+
+  @Test
+  void increment_isOneEvalsha_andTheCounterIsAPlainRedisNumber_thatKeepsItsExpiry() {
+    byte[] k = key("counter");
+    node.put(key("warm"), bytes("warm"), 60_000); // loads the script once
+    resetStats(server);
+    assertThat(node.increment(k, 41, 60_000)).isEqualTo(41);
+    assertThat(node.increment(k, 41, 90_000)).isEqualTo(42);
+    Map<String, Long> calls = commandCalls(server);
+    assertThat(calls).containsEntry("evalsha", 2L);
+    assertThat(calls.keySet()).isSubsetOf("evalsha", "exists", "set", "incr", "get");
+    try (Jedis jedis = admin(server)) {
+      assertThat(jedis.get(new String(k, UTF_8))).isEqualTo("42");
+      assertThat(jedis.pttl(k)).as("the first increment's lifetime").isBetween(1L, 60_000L);
+    }
+  }
+
+  @Test
+  void increment_afterTheServerLostItsScripts_loadsThemAgain_andCountsOnce() {
+    byte[] k = key("counter-noscript");
+    assertThat(node.increment(k, 1, 60_000)).isEqualTo(1);
+    try (Jedis jedis = admin(server)) {
+      jedis.scriptFlush();
+    }
+    assertThat(node.increment(k, 1, 60_000)).isEqualTo(2);
+    assertThat(node.increment(k, 1, 60_000)).isEqualTo(3);
   }
 
   @Test

@@ -114,6 +114,14 @@ final class LocalNode implements CacheNode {
   }
 
   @Override
+  public long increment(byte[] key, long seed, long ttlMillis) {
+    Objects.requireNonNull(key, "key");
+    CacheNode.checkSeed(seed);
+    EntryTimes.checkTtlMillis(ttlMillis);
+    return store().increment(key, seed, ttlMillis);
+  }
+
+  @Override
   public void ping() {
     store();
   }

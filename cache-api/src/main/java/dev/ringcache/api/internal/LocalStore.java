@@ -18,10 +18,15 @@ import org.jspecify.annotations.Nullable;
  * eviction never drops one before its time (which would let a stale value in). They live at most
  * 2Θ, so their number is bounded by the rate of writes and misses.
  *
+ * <p>Counters ({@link dev.ringcache.api.spi.CacheNode#increment}) live in a map of their own, as
+ * plain numbers, each expiring at its own time. They weigh nothing either: a counter evicted for
+ * room would start again at its seed.
+ *
  * <p>Thread-safe.
  */
 final class LocalStore {
   private final Cache<ByteKey, EntryRecord> records;
+  private final Cache<ByteKey, Counter> counters;
   private final LongSupplier clockMillis;
   private final long maxEntries;
 
@@ -45,6 +50,26 @@ final class LocalStore {
 
           @Override
           public long expireAfterRead(ByteKey key, EntryRecord record, long currentTime,
+              long currentDuration) {
+            return currentDuration;
+          }
+        })
+        .build();
+    this.counters = Caffeine.newBuilder()
+        .expireAfter(new Expiry<ByteKey, Counter>() {
+          @Override
+          public long expireAfterCreate(ByteKey key, Counter counter, long currentTime) {
+            return remainingNanos(counter.expiresAtMillis());
+          }
+
+          @Override
+          public long expireAfterUpdate(ByteKey key, Counter counter, long currentTime,
+              long currentDuration) {
+            return remainingNanos(counter.expiresAtMillis());
+          }
+
+          @Override
+          public long expireAfterRead(ByteKey key, Counter counter, long currentTime,
               long currentDuration) {
             return currentDuration;
           }
@@ -77,9 +102,23 @@ final class LocalStore {
     return r;
   }
 
-  /** Removes every record. */
+  /**
+   * The counter step of {@link dev.ringcache.api.spi.CacheNode#increment}, atomic in the key's
+   * compute: {@code seed} for a key without a live counter, else the counter plus one.
+   */
+  long increment(byte[] key, long seed, long ttlMillis) {
+    long now = now();
+    // Caffeine may not have dropped a counter past its time yet: it starts again all the same.
+    Counter counter = counters.asMap().compute(new ByteKey(key), (k, current) ->
+        current == null || current.expiresAtMillis() <= now ? new Counter(seed, now + ttlMillis)
+            : new Counter(Math.addExact(current.value(), 1), current.expiresAtMillis()));
+    return counter.value();
+  }
+
+  /** Removes every record and counter. */
   void clear() {
     records.invalidateAll();
+    counters.invalidateAll();
   }
 
   long size() {
@@ -88,7 +127,14 @@ final class LocalStore {
   }
 
   private long remainingNanos(EntryRecord record) {
-    long remaining = record.expiresAtMillis() - now();
+    return remainingNanos(record.expiresAtMillis());
+  }
+
+  private long remainingNanos(long expiresAtMillis) {
+    long remaining = expiresAtMillis - now();
     return remaining <= 0 ? 0 : TimeUnit.MILLISECONDS.toNanos(remaining);
   }
+
+  /** A counter's value, and when it expires in {@link #now()}'s clock. */
+  private record Counter(long value, long expiresAtMillis) {}
 }

@@ -81,6 +81,36 @@ public interface CacheNode extends AutoCloseable {
   EvictOutcome evict(byte[] key, EntryTimes times);
 
   /**
+   * A counter step, atomic at the node and one round trip: if {@code key} holds no counter (it is
+   * absent, or its counter expired), it becomes a counter of {@code seed} that lives {@code
+   * ttlMillis}, and {@code seed} is returned; otherwise its counter goes up by one and the new
+   * value is returned, its lifetime unchanged. Concurrent increments of one key, from any number of
+   * clients, each get a value of their own.
+   *
+   * <p>A counter that expired, or was lost with the node's other records (a {@link #clear()}, an
+   * eviction under memory pressure), starts again at {@code seed}: callers that need values to keep
+   * rising across such restarts choose seeds that do (from a clock, say). A node may keep a counter
+   * somewhat longer than {@code ttlMillis} (Memcached counts whole seconds), never shorter.
+   *
+   * <p>A counter key holds a plain number, not an {@link EntryRecord}, so it is used only through
+   * this method: other operations need not read it ({@link #get} may miss, {@link #inspect} may
+   * fail), and what an increment does to a key that holds a record is not specified. {@code seed}
+   * is checked with {@link #checkSeed}; a counter must never be driven past {@link Long#MAX_VALUE}.
+   */
+  long increment(byte[] key, long seed, long ttlMillis);
+
+  /**
+   * Checks a counter's seed: at least 0, because Memcached counts in unsigned 64 bits and every
+   * node must count alike.
+   */
+  static long checkSeed(long seed) {
+    if (seed < 0) {
+      throw new IllegalArgumentException("a counter's seed must be at least 0, was " + seed);
+    }
+    return seed;
+  }
+
+  /**
    * Checks that the server answers, with one short round trip. Fails with a {@link
    * dev.ringcache.api.ConfigurationException} when the server refuses this node's credentials or
    * settings (so a wrong password fails start-up), and with a {@link

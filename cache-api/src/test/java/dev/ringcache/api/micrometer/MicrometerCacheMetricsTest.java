@@ -46,6 +46,18 @@ class MicrometerCacheMetricsTest {
   }
 
   @Test
+  void everyOperation_hasTimersOfItsOwn_underItsTagValue() {
+    for (CacheOperation operation : CacheOperation.values()) {
+      metrics.operation(NODE, operation, 10, false);
+    }
+    for (CacheOperation operation : CacheOperation.values()) {
+      assertThat(timer(NODE, operation.tagValue(), "success").count()).as("%s", operation)
+          .isEqualTo(1);
+    }
+    assertThat(CacheOperation.INCREMENT.tagValue()).isEqualTo("increment");
+  }
+
+  @Test
   void operation_withNegativeLatency_countsAsZero() {
     metrics.operation(NODE, CacheOperation.GET, -7, false);
 

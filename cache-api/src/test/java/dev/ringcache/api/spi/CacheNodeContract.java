@@ -13,6 +13,7 @@ import dev.ringcache.api.Unlock;
 import dev.ringcache.api.UnlockOutcome;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -338,6 +339,135 @@ public abstract class CacheNodeContract {
       assertThat(written).contains(new String(Objects.requireNonNull(last.value()), UTF_8));
     }
   }
+
+  // ---- counters
+
+  @Test
+  void increment_ofAnAbsentKey_startsAtTheSeed_andThenCountsUpByOne() {
+    byte[] k = key("counter");
+    assertThat(node.increment(k, 41, 60_000)).isEqualTo(41);
+    assertThat(node.increment(k, 41, 60_000)).isEqualTo(42);
+    assertThat(node.increment(k, 7, 60_000)).as("a seed counts only for a new counter")
+        .isEqualTo(43);
+    byte[] fromZero = key("counter-from-zero");
+    assertThat(node.increment(fromZero, 0, 60_000)).isZero();
+    assertThat(node.increment(fromZero, 0, 60_000)).isEqualTo(1);
+  }
+
+  @Test
+  void increment_countsIn64Bits_pastWhatADoubleHoldsExactly() {
+    // 2^53 + 1 and 2^53 + 3 have no double: a node that counts through one returns a neighbour.
+    long seed = 9_007_199_254_740_993L;
+    byte[] k = key("big-counter");
+    assertThat(node.increment(k, seed, 60_000)).isEqualTo(seed);
+    assertThat(node.increment(k, seed, 60_000)).isEqualTo(seed + 1);
+    assertThat(node.increment(k, seed, 60_000)).isEqualTo(seed + 2);
+    byte[] top = key("top-counter");
+    assertThat(node.increment(top, Long.MAX_VALUE - 1, 60_000)).isEqualTo(Long.MAX_VALUE - 1);
+    assertThat(node.increment(top, 0, 60_000)).isEqualTo(Long.MAX_VALUE);
+  }
+
+  @Test
+  void increment_fromManyThreads_givesEveryCallAValueOfItsOwn_withoutGaps() throws Exception {
+    byte[] k = key("shared-counter");
+    long seed = 1_000;
+    int threads = 6;
+    int each = 200;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      CountDownLatch start = new CountDownLatch(1);
+      List<Future<List<Long>>> counted = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        counted.add(pool.submit(() -> {
+          start.await();
+          List<Long> values = new ArrayList<>();
+          for (int i = 0; i < each; i++) {
+            values.add(node.increment(k, seed, 60_000));
+          }
+          return values;
+        }));
+      }
+      start.countDown();
+      Set<Long> all = new HashSet<>();
+      for (Future<List<Long>> values : counted) {
+        List<Long> mine = values.get(60, TimeUnit.SECONDS);
+        assertThat(mine).as("one thread's values rise").isSorted().doesNotHaveDuplicates();
+        all.addAll(mine);
+      }
+      assertThat(all).as("no value given twice").hasSize(threads * each);
+      assertThat(Collections.min(all)).isEqualTo(seed);
+      assertThat(Collections.max(all)).as("no value skipped").isEqualTo(seed + threads * each - 1);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void increment_ofAnExpiredCounter_startsAgainAtTheSeed_andNotBeforeItsTime()
+      throws InterruptedException {
+    byte[] k = key("expiring-counter");
+    long ttlMillis = 300;
+    long created = System.nanoTime();
+    assertThat(node.increment(k, 100, ttlMillis)).isEqualTo(100);
+    assertThat(node.increment(k, 100, ttlMillis)).isEqualTo(101);
+    // Polling with the increment itself: each one counts on but leaves the lifetime as it was, so
+    // a node that extended it on every increment would never start again.
+    long deadline = created + TimeUnit.SECONDS.toNanos(10);
+    long previous = 101;
+    while (true) {
+      long value = node.increment(k, 100, ttlMillis);
+      if (value == 100) {
+        break;
+      }
+      assertThat(value).as("counting on until it expires").isEqualTo(previous + 1);
+      previous = value;
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("the counter did not expire within 10 s; it is at " + value);
+      }
+      Thread.sleep(20); // polling a condition with a deadline, not waiting a fixed time
+    }
+    assertThat(System.nanoTime() - created).as("not before its time (clocks in whole ms)")
+        .isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(ttlMillis - 1));
+    assertThat(node.increment(k, 100, ttlMillis)).isEqualTo(101);
+  }
+
+  @Test
+  void increment_withALifetimeOver30Days_keepsCounting() {
+    // Memcached reads an exptime over 30 days as an absolute time: given as relative seconds, it
+    // would be a time in 1970, and the counter would be gone at once.
+    byte[] k = key("forty-day-counter");
+    long fortyDays = Duration.ofDays(40).toMillis();
+    assertThat(node.increment(k, 5, fortyDays)).isEqualTo(5);
+    assertThat(node.increment(k, 5, fortyDays)).isEqualTo(6);
+    byte[] year = key("year-counter");
+    assertThat(node.increment(year, 5, EntryTimes.MAX_TTL.toMillis())).isEqualTo(5);
+    assertThat(node.increment(year, 5, EntryTimes.MAX_TTL.toMillis())).isEqualTo(6);
+  }
+
+  @Test
+  void increment_withBadArguments_isRejected_andCreatesNoCounter() {
+    byte[] k = key("bad-counter");
+    assertThatThrownBy(() -> node.increment(k, -1, 60_000))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("seed");
+    assertThatThrownBy(() -> node.increment(k, 1, 0))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("365 days");
+    assertThatThrownBy(() -> node.increment(k, 1, Long.MAX_VALUE))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("365 days");
+    assertThatThrownBy(() -> node.increment(null, 1, 60_000))
+        .isInstanceOf(NullPointerException.class);
+    assertThat(node.increment(k, 3, 60_000)).as("no counter was made").isEqualTo(3);
+  }
+
+  @Test
+  void clear_removesCounters_whichThenStartAgainAtTheSeed() {
+    byte[] k = key("cleared-counter");
+    assertThat(node.increment(k, 10, 60_000)).isEqualTo(10);
+    assertThat(node.increment(k, 10, 60_000)).isEqualTo(11);
+    node.clear();
+    assertThat(node.increment(k, 10, 60_000)).isEqualTo(10);
+  }
+
+  // ---- administration
 
   @Test
   void ping_answers_whenTheServerIsUp() {
