@@ -15,6 +15,10 @@ public enum CacheOperation {
   PUT_FROM_LOAD,
   LOCK,
   UNLOCK,
+  /** The locks of several keys on one node, in one batch ({@link ShardedCache#lockAll}). */
+  LOCK_ALL,
+  /** The unlocks of several keys on one node, in one batch ({@link ShardedCache#unlockAll}). */
+  UNLOCK_ALL,
   AFTER_INSERT,
   EVICT,
   /**
@@ -37,7 +41,8 @@ public enum CacheOperation {
    * what it should have invalidated, so the node is quarantined (DESIGN.md §5).
    */
   public boolean invalidates() {
-    return this == DELETE || this == LOCK || this == UNLOCK || this == EVICT;
+    return this == DELETE || this == LOCK || this == UNLOCK || this == LOCK_ALL
+        || this == UNLOCK_ALL || this == EVICT;
   }
 
   /** Whether the operation stores a value that may have been read from the database. */

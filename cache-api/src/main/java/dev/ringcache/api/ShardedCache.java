@@ -35,7 +35,8 @@ import org.jspecify.annotations.Nullable;
  * work on several keys is grouped by node and sent as one batch per node, the batches in parallel.
  * It offers plain operations ({@link #get}, {@link #put}, {@link #delete}, {@link #getAll},
  * {@link #putAll}), shared counters ({@link #increment}), and the entry protocol of DESIGN.md §4
- * ({@link #getOrLease} … {@link #evict}).
+ * ({@link #getOrLease} … {@link #evict}, with a flush's locks and unlocks batched per node by
+ * {@link #lockAll} and {@link #unlockAll}).
  *
  * <p>Keys are any bytes — normally a {@link CacheKey}'s — and are placed by all of their bytes. A
  * key its node does not accept as it is (too long, or bytes it cannot store in a key) is stored
@@ -224,7 +225,7 @@ public final class ShardedCache implements AutoCloseable {
   public List<byte @Nullable []> getAll(List<byte[]> keys) {
     Objects.requireNonNull(keys, "keys");
     byte[][] values = new byte[keys.size()][];
-    perNode(keys, (guard, indexes) -> {
+    perNode(keys, false, (guard, indexes) -> {
       if (!guard.admits(CacheOperation.GET_ALL)) {
         return;
       }
@@ -260,7 +261,7 @@ public final class ShardedCache implements AutoCloseable {
       Objects.requireNonNull(values.get(i), "values[" + i + "]");
     }
     long ttlMillis = ttlMillis(ttl);
-    perNode(keys, (guard, indexes) -> {
+    perNode(keys, false, (guard, indexes) -> {
       if (!guard.admits(CacheOperation.PUT_ALL)) {
         return;
       }
@@ -371,12 +372,78 @@ public final class ShardedCache implements AutoCloseable {
     if (!guard.admits(CacheOperation.UNLOCK)) {
       return UnlockOutcome.NOT_DELIVERED;
     }
-    byte[] value = unlock.value();
-    Unlock framed = value == null || !StorageKeys.digested(guard.node(), key) ? unlock
-        : Unlock.committedValue(unlock.lockId(), frame(guard, key, value), unlock.version());
     return call(guard, CacheOperation.UNLOCK,
-        () -> guard.node().unlock(storageKey(guard, key), framed, times),
+        () -> guard.node().unlock(storageKey(guard, key), framed(guard, key, unlock), times),
         UnlockOutcome.NOT_DELIVERED);
+  }
+
+  /**
+   * Locks several keys for one writer (a flush's locks): the results in the order of the keys,
+   * each what {@link #lock} would have returned, the keys locked one after another. The keys are
+   * sent as one batch per node, the nodes in parallel, so a flush's locks on one node cost about
+   * one round trip of latency. The keys of a node that is out, or whose batch fails, are false,
+   * and the node is quarantined, as for an undelivered {@link #lock}. An interrupt of the caller
+   * does not end its wait for the batches: it is set again when they are done. No keys, no batch.
+   */
+  public List<Boolean> lockAll(List<byte[]> keys, String lockId, EntryTimes times) {
+    Objects.requireNonNull(keys, "keys");
+    EntryProtocol.checkId("lockId", lockId);
+    Objects.requireNonNull(times, "times");
+    Boolean[] locked = new Boolean[keys.size()];
+    Arrays.fill(locked, Boolean.FALSE);
+    perNode(keys, true, (guard, indexes) -> {
+      if (!guard.admits(CacheOperation.LOCK_ALL)) {
+        return;
+      }
+      List<byte[]> storageKeys = new ArrayList<>(indexes.size());
+      for (int i : indexes) {
+        storageKeys.add(storageKey(guard, keys.get(i)));
+      }
+      List<Boolean> found = call(guard, CacheOperation.LOCK_ALL,
+          () -> guard.node().lockAll(storageKeys, lockId, times), null);
+      if (found == null) {
+        return;
+      }
+      for (int j = 0; j < indexes.size(); j++) {
+        locked[indexes.get(j)] = found.get(j);
+      }
+    });
+    return List.of(locked);
+  }
+
+  /**
+   * Releases a writer's locks on several keys after its transaction completed: {@code
+   * unlocks.get(i)} releases {@code keys.get(i)}. The outcomes in the order of the keys, each what
+   * {@link #unlock} would have returned; one batch per node, as {@link #lockAll}. The keys of a
+   * node that is out, or whose batch fails, are {@link UnlockOutcome#NOT_DELIVERED}, and the node
+   * is quarantined.
+   */
+  public List<UnlockOutcome> unlockAll(List<byte[]> keys, List<Unlock> unlocks,
+      EntryTimes times) {
+    CacheNode.checkUnlocks(keys, unlocks);
+    Objects.requireNonNull(times, "times");
+    UnlockOutcome[] outcomes = new UnlockOutcome[keys.size()];
+    Arrays.fill(outcomes, UnlockOutcome.NOT_DELIVERED);
+    perNode(keys, true, (guard, indexes) -> {
+      if (!guard.admits(CacheOperation.UNLOCK_ALL)) {
+        return;
+      }
+      List<byte[]> storageKeys = new ArrayList<>(indexes.size());
+      List<Unlock> framed = new ArrayList<>(indexes.size());
+      for (int i : indexes) {
+        storageKeys.add(storageKey(guard, keys.get(i)));
+        framed.add(framed(guard, keys.get(i), unlocks.get(i)));
+      }
+      List<UnlockOutcome> found = call(guard, CacheOperation.UNLOCK_ALL,
+          () -> guard.node().unlockAll(storageKeys, framed, times), null);
+      if (found == null) {
+        return;
+      }
+      for (int j = 0; j < indexes.size(); j++) {
+        outcomes[indexes.get(j)] = found.get(j);
+      }
+    });
+    return List.of(outcomes);
   }
 
   /** Caches a newly inserted entity after its transaction committed; skipped if the node is down. */
@@ -554,6 +621,13 @@ public final class ShardedCache implements AutoCloseable {
     return StorageKeys.frame(guard.node(), key, value);
   }
 
+  /** The unlock to send: its value, if any, framed with the whole key if the key is digested. */
+  private static Unlock framed(NodeGuard guard, byte[] key, Unlock unlock) {
+    byte[] value = unlock.value();
+    return value == null || !StorageKeys.digested(guard.node(), key) ? unlock
+        : Unlock.committedValue(unlock.lockId(), frame(guard, key, value), unlock.version());
+  }
+
   private static long ttlMillis(Duration ttl) {
     Objects.requireNonNull(ttl, "ttl");
     if (ttl.isNegative() || ttl.toMillis() < 1 || ttl.compareTo(EntryTimes.MAX_TTL) > 0) {
@@ -563,8 +637,15 @@ public final class ShardedCache implements AutoCloseable {
     return EntryTimes.checkTtlMillis(ttl.toMillis());
   }
 
-  /** Groups the keys by owning node and runs {@code work} once per node, in parallel. */
-  private void perNode(List<byte[]> keys, BiConsumer<NodeGuard, List<Integer>> work) {
+  /**
+   * Groups the keys by owning node and runs {@code work} once per node, in parallel. An interrupt
+   * of the caller ends its wait for the other nodes' batches, unless they carry invalidations:
+   * those must not be given up on (one may not have started yet, and would then be neither sent
+   * nor counted as undelivered), so the caller waits them out, and its interrupt flag is set
+   * again.
+   */
+  private void perNode(List<byte[]> keys, boolean invalidations,
+      BiConsumer<NodeGuard, List<Integer>> work) {
     checkOpen();
     ConsistentHashRing<NodeGuard> snapshot = ring;
     Map<NodeGuard, List<Integer>> groups = new IdentityHashMap<>();
@@ -586,17 +667,31 @@ public final class ShardedCache implements AutoCloseable {
       throw new IllegalStateException("this ShardedCache was closed during a batch", e);
     }
     work.accept(work0.get(0).getKey(), work0.get(0).getValue()); // one batch in this thread
-    for (Future<?> other : others) {
-      try {
-        other.get();
-      } catch (ExecutionException e) {
-        // call() turns node failures into fallbacks, so this is a bug in the batch itself
-        throw e.getCause() instanceof RuntimeException r ? r
-            : new RingCacheException("a batch failed", e.getCause());
-      } catch (InterruptedException e) {
+    boolean interrupted = false;
+    try {
+      for (Future<?> other : others) {
+        while (true) {
+          try {
+            other.get();
+            break;
+          } catch (ExecutionException e) {
+            // call() turns node failures into fallbacks, so this is a bug in the batch itself
+            throw e.getCause() instanceof RuntimeException r ? r
+                : new RingCacheException("a batch failed", e.getCause());
+          } catch (InterruptedException e) {
+            if (invalidations) {
+              interrupted = true; // waited out below, the flag set again at the end
+              continue;
+            }
+            Thread.currentThread().interrupt();
+            others.forEach(f -> f.cancel(true));
+            return; // the caller was interrupted: what the other batches found is not waited for
+          }
+        }
+      }
+    } finally {
+      if (interrupted) {
         Thread.currentThread().interrupt();
-        others.forEach(f -> f.cancel(true));
-        return; // the caller was interrupted: what the other batches found is not waited for
       }
     }
   }

@@ -36,6 +36,14 @@ public final class FaultyNodeProvider implements CacheNodeProvider {
   static volatile CountDownLatch putEntered = new CountDownLatch(1);
   /** How long clear() takes, as on a slow node. */
   static volatile long clearDelayMillis;
+  /**
+   * Nodes (by name) whose lockAll and unlockAll wait for their gate to open, through interrupts
+   * (as a node's invalidation does), recording in {@link #BATCH_THREADS} the thread each came in
+   * on and in {@link #BATCHES_PASSED} that it passed the gate.
+   */
+  static final Map<String, CountDownLatch> BATCH_GATES = new ConcurrentHashMap<>();
+  static final Map<String, Thread> BATCH_THREADS = new ConcurrentHashMap<>();
+  static final Set<String> BATCHES_PASSED = ConcurrentHashMap.newKeySet();
   private static final Map<String, Fault> FAULTS = new ConcurrentHashMap<>();
   private static final Map<String, AtomicInteger> CALLS = new ConcurrentHashMap<>();
 
@@ -86,6 +94,12 @@ public final class FaultyNodeProvider implements CacheNodeProvider {
             putEntered.countDown();
             gate.await(); // an admitted put still on its way (a slow send, a retrying step)
           }
+          CountDownLatch batchGate = BATCH_GATES.get(name);
+          if ((m.equals("lockAll") || m.equals("unlockAll")) && batchGate != null) {
+            BATCH_THREADS.put(name, Thread.currentThread());
+            awaitThroughInterrupts(batchGate);
+            BATCHES_PASSED.add(name);
+          }
           if (m.equals("clear") && clearDelayMillis > 0) {
             Thread.sleep(clearDelayMillis);
           }
@@ -95,5 +109,20 @@ public final class FaultyNodeProvider implements CacheNodeProvider {
             throw e.getCause();
           }
         });
+  }
+
+  private static void awaitThroughInterrupts(CountDownLatch gate) {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        gate.await();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

@@ -16,7 +16,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -185,6 +187,98 @@ class ShardedCacheFailureTest {
           break;
       }
       assertThat(cache.nodeState(name(kind))).as(kind).isEqualTo(NodeState.QUARANTINED);
+    }
+  }
+
+  @Test
+  void lockAllAndUnlockAll_onAFailingNode_giveItsKeysFalseAndNotDelivered_andQuarantineIt() {
+    ShardedCache cache = cache("a", "b", "c");
+    List<byte[]> keys = new ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      keys.add(bytes("key" + i));
+      cache.lock(keys.get(i), "other", TIMES); // so that every delivered lock answers true
+    }
+    FaultyNodeProvider.set(name("b"), Fault.UNAVAILABLE);
+    List<Boolean> locked = cache.lockAll(keys, "w", TIMES);
+    assertThat(cache.nodeState(name("b"))).isEqualTo(NodeState.QUARANTINED);
+    List<Unlock> unlocks = new ArrayList<>();
+    keys.forEach(k -> unlocks.add(Unlock.rolledBack("w")));
+    List<UnlockOutcome> unlocked = cache.unlockAll(keys, unlocks, TIMES);
+    for (int i = 0; i < keys.size(); i++) {
+      boolean onB = cache.nodeIdFor(keys.get(i)).equals(name("b"));
+      assertThat(locked.get(i)).as("key%d", i).isEqualTo(!onB);
+      assertThat(unlocked.get(i)).as("key%d", i)
+          .isEqualTo(onB ? UnlockOutcome.NOT_DELIVERED : UnlockOutcome.STILL_LOCKED);
+    }
+    assertThat(locked).contains(false).contains(true);
+    assertThat(cache.nodeState(name("a"))).isEqualTo(NodeState.UP);
+    assertThat(cache.nodeState(name("c"))).isEqualTo(NodeState.UP);
+  }
+
+  @Test
+  void lockAllAndUnlockAll_onANodeWhoseBreakerIsOpen_sendNothing_andQuarantineIt() {
+    for (String kind : List.of("lockAll", "unlockAll")) {
+      ShardedCache cache = cache(kind);
+      FaultyNodeProvider.set(name(kind), Fault.TIMEOUT);
+      cache.get(bytes("k"));
+      assertThat(cache.nodeState(name(kind))).isEqualTo(NodeState.DOWN);
+      int reached = FaultyNodeProvider.calls(name(kind));
+      List<byte[]> keys = List.of(bytes("k1"), bytes("k2"));
+      if (kind.equals("lockAll")) {
+        assertThat(cache.lockAll(keys, "w", TIMES)).containsExactly(false, false);
+      } else {
+        assertThat(cache.unlockAll(keys, List.of(Unlock.rolledBack("w"), Unlock.rolledBack("w")),
+            TIMES)).containsOnly(UnlockOutcome.NOT_DELIVERED).hasSize(2);
+      }
+      assertThat(FaultyNodeProvider.calls(name(kind))).as(kind).isEqualTo(reached);
+      assertThat(cache.nodeState(name(kind))).as(kind).isEqualTo(NodeState.QUARANTINED);
+    }
+  }
+
+  @Test
+  void anInterruptedCallerOfLockAll_waitsForEveryNodesBatch_andKeepsItsInterrupt()
+      throws Exception {
+    ShardedCache cache = cache("a", "b");
+    List<byte[]> keys = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      keys.add(bytes("key" + i));
+      cache.lock(keys.get(i), "other", TIMES); // so that every delivered lock answers true
+    }
+    for (String node : List.of("a", "b")) {
+      FaultyNodeProvider.BATCH_GATES.put(name(node), new CountDownLatch(1));
+    }
+    AtomicReference<List<Boolean>> locked = new AtomicReference<>();
+    AtomicBoolean interruptKept = new AtomicBoolean();
+    Thread caller = new Thread(() -> {
+      locked.set(cache.lockAll(keys, "w", TIMES));
+      interruptKept.set(Thread.currentThread().isInterrupted());
+    });
+    try {
+      caller.start();
+      await(() -> FaultyNodeProvider.BATCH_THREADS.containsKey(name("a"))
+          && FaultyNodeProvider.BATCH_THREADS.containsKey(name("b")));
+      // One batch runs in the caller's thread, the other on a thread of the cache's: the
+      // caller, interrupted, finishes its own and must then wait for the other.
+      String own = FaultyNodeProvider.BATCH_THREADS.get(name("a")) == caller ? "a" : "b";
+      String other = own.equals("a") ? "b" : "a";
+      caller.interrupt();
+      FaultyNodeProvider.BATCH_GATES.get(name(own)).countDown();
+      await(() -> FaultyNodeProvider.BATCHES_PASSED.contains(name(own))
+          && (caller.getState() == Thread.State.WAITING || !caller.isAlive()));
+      FaultyNodeProvider.BATCH_GATES.get(name(other)).countDown();
+      caller.join(10_000);
+      assertThat(caller.isAlive()).isFalse();
+      assertThat(locked.get()).as("every node's answer, none given up on").hasSize(40)
+          .containsOnly(true);
+      assertThat(interruptKept).isTrue();
+      assertThat(cache.nodeState(name(own))).isEqualTo(NodeState.UP);
+      assertThat(cache.nodeState(name(other))).isEqualTo(NodeState.UP);
+    } finally {
+      FaultyNodeProvider.BATCH_GATES.values().forEach(CountDownLatch::countDown);
+      FaultyNodeProvider.BATCH_GATES.clear();
+      FaultyNodeProvider.BATCH_THREADS.clear();
+      FaultyNodeProvider.BATCHES_PASSED.clear();
+      caller.join(10_000);
     }
   }
 
@@ -433,6 +527,26 @@ class ShardedCacheFailureTest {
     assertThat(increments.failures()).isEqualTo(1);
     assertThat(increments.notAttempted()).as("the timeout opened the breaker").isEqualTo(1);
     assertThat(statistics.node(name("s")).operation(CacheOperation.GET).count()).isZero();
+  }
+
+  @Test
+  void statistics_countABatchOfLocksOncePerNode_underItsOwnOperation() {
+    CacheStatistics statistics = new CacheStatistics();
+    ShardedCache cache = ShardedCache.builder().nodes("faulty://" + name("s"))
+        .metrics(statistics).probeInterval(Duration.ofMillis(20)).quarantine(QUARANTINE).build();
+    caches.add(cache);
+    List<byte[]> keys = List.of(bytes("k1"), bytes("k2"), bytes("k3"));
+    cache.lockAll(keys, "w", TIMES);
+    cache.unlockAll(keys, List.of(Unlock.rolledBack("w"), Unlock.rolledBack("w"),
+        Unlock.rolledBack("w")), TIMES);
+    FaultyNodeProvider.set(name("s"), Fault.UNAVAILABLE);
+    cache.lockAll(keys, "w2", TIMES);
+    CacheStatistics.NodeSnapshot node = statistics.node(name("s"));
+    assertThat(node.operation(CacheOperation.LOCK_ALL).count()).isEqualTo(2);
+    assertThat(node.operation(CacheOperation.LOCK_ALL).failures()).isEqualTo(1);
+    assertThat(node.operation(CacheOperation.UNLOCK_ALL).count()).isEqualTo(1);
+    assertThat(node.operation(CacheOperation.LOCK).count()).isZero();
+    assertThat(node.quarantines()).isEqualTo(1);
   }
 
   @Test

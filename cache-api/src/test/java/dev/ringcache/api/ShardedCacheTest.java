@@ -117,6 +117,61 @@ class ShardedCacheTest {
   }
 
   @Test
+  void lockAllAndUnlockAll_callEachNodeOnce_withOnlyItsKeys_andNoKeysCallNoNode() {
+    CountingNodeProvider.reset();
+    ShardedCache cache = cache("counting://" + tag + "x", "counting://" + tag + "y",
+        "counting://" + tag + "z");
+    List<byte[]> keys = new ArrayList<>();
+    List<Unlock> unlocks = new ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      keys.add(bytes("k" + i));
+      unlocks.add(Unlock.committedValue("tx", bytes("v" + i), 1));
+    }
+    assertThat(cache.lockAll(List.of(), "tx", TIMES)).isEmpty();
+    assertThat(cache.unlockAll(List.of(), List.of(), TIMES)).isEmpty();
+    for (String node : List.of("x", "y", "z")) {
+      assertThat(CountingNodeProvider.calls(tag + node, "lockAll")).as(node).isZero();
+      assertThat(CountingNodeProvider.calls(tag + node, "unlockAll")).as(node).isZero();
+    }
+    assertThat(cache.lockAll(keys, "tx", TIMES)).hasSize(60).containsOnly(false);
+    assertThat(cache.unlockAll(keys, unlocks, TIMES)).hasSize(60)
+        .containsOnly(UnlockOutcome.WROTE_VALUE);
+    for (String node : List.of("x", "y", "z")) {
+      assertThat(CountingNodeProvider.calls(tag + node, "lockAll")).as(node).isEqualTo(1);
+      assertThat(CountingNodeProvider.calls(tag + node, "unlockAll")).as(node).isEqualTo(1);
+      assertThat(CountingNodeProvider.calls(tag + node, "lock")).as(node).isZero();
+      assertThat(CountingNodeProvider.calls(tag + node, "unlock")).as(node).isZero();
+    }
+    for (int i = 0; i < 60; i++) {
+      assertThat(cache.get(keys.get(i))).isEqualTo(bytes("v" + i));
+    }
+  }
+
+  @Test
+  void lockAllAndUnlockAll_giveEachKeysResultInOrder_andFrameTheValuesOfDigestedKeys() {
+    ShardedCache cache = cache("a", "b", "c");
+    byte[] longOne = new byte[5000];
+    Arrays.fill(longOne, (byte) 'l');
+    byte[] longTwo = longOne.clone();
+    longTwo[4999] = 'm';
+    List<byte[]> keys = List.of(bytes("short-1"), longOne, bytes("held"), bytes("short-2"),
+        longTwo, longOne);
+    assertThat(cache.lock(bytes("held"), "other", TIMES)).isFalse();
+    assertThat(cache.lockAll(keys, "tx", TIMES)).as("another writer held only 'held'")
+        .containsExactly(false, false, true, false, false, false);
+    List<Unlock> unlocks = new ArrayList<>();
+    for (int i = 0; i < keys.size(); i++) {
+      unlocks.add(Unlock.committedValue("tx", bytes("value-" + i), 1));
+    }
+    assertThat(cache.unlockAll(keys, unlocks, TIMES)).containsExactly(UnlockOutcome.WROTE_VALUE,
+        UnlockOutcome.WROTE_VALUE, UnlockOutcome.STILL_LOCKED, UnlockOutcome.WROTE_VALUE,
+        UnlockOutcome.WROTE_VALUE, UnlockOutcome.LOCK_LOST);
+    assertThat(cache.getAll(keys)).as("framed with their whole keys, digested ones included")
+        .containsExactly(bytes("value-0"), null, null, bytes("value-3"), bytes("value-4"), null);
+    assertThat(cache.getOrLease(longTwo, false, TIMES)).isEqualTo(Lookup.hit(bytes("value-4"), 1));
+  }
+
+  @Test
   void longKeys_areStoredUnderADigest_andCheckedOnRead() {
     ShardedCache cache = cache("a");
     CacheNode node = cache.node(cache.nodeIds().get(0));
@@ -266,6 +321,26 @@ class ShardedCacheTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ttl");
     assertThatThrownBy(() -> cache.increment(bytes("k"), 1, null))
         .isInstanceOf(NullPointerException.class).hasMessageContaining("ttl");
+    List<byte[]> two = List.of(bytes("a"), bytes("b"));
+    assertThatThrownBy(() -> cache.lockAll(null, "tx", TIMES))
+        .isInstanceOf(NullPointerException.class).hasMessageContaining("keys");
+    assertThatThrownBy(() -> cache.lockAll(Arrays.asList(bytes("a"), null), "tx", TIMES))
+        .isInstanceOf(NullPointerException.class).hasMessageContaining("keys[1]");
+    assertThatThrownBy(() -> cache.lockAll(two, "t x", TIMES))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lockId");
+    assertThatThrownBy(() -> cache.lockAll(two, "tx", null))
+        .isInstanceOf(NullPointerException.class).hasMessageContaining("times");
+    assertThatThrownBy(() -> cache.unlockAll(two, null, TIMES))
+        .isInstanceOf(NullPointerException.class).hasMessageContaining("unlocks");
+    assertThatThrownBy(() -> cache.unlockAll(two, List.of(Unlock.rolledBack("tx")), TIMES))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("pair up");
+    assertThatThrownBy(() -> cache.unlockAll(two, Arrays.asList(Unlock.rolledBack("tx"), null),
+        TIMES)).isInstanceOf(NullPointerException.class).hasMessageContaining("unlocks[1]");
+    assertThatThrownBy(() -> cache.unlockAll(Arrays.asList(bytes("a"), null),
+        List.of(Unlock.rolledBack("tx"), Unlock.rolledBack("tx")), TIMES))
+        .isInstanceOf(NullPointerException.class).hasMessageContaining("keys[1]");
+    assertThat(cache.node(cache.nodeIds().get(0)).inspect(bytes("a")))
+        .as("nothing was locked or unlocked").isNull();
   }
 
   private static byte[] bytes(String s) {

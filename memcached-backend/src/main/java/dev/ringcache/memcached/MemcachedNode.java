@@ -25,10 +25,17 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -39,6 +46,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.IntFunction;
 import java.util.function.Supplier;
 import net.spy.memcached.CASResponse;
 import net.spy.memcached.CASValue;
@@ -65,7 +73,9 @@ import org.jspecify.annotations.Nullable;
  * (nothing was there) or a {@code cas} (something was, even an expired record or an item of
  * someone else's), read again when another client wrote in between. So a step costs one request
  * when nothing changes and two when it does, without contention. This JVM's threads take turns on
- * a key (a striped lock) rather than race each other: retries are for races with other JVMs.
+ * a key (a striped lock) rather than race each other: retries are for races with other JVMs. A
+ * batch of locks or unlocks ({@link #lockAll}, {@link #unlockAll}) sends the requests of all its
+ * keys together: two round trips of latency for the batch, when none of its keys loses a race.
  *
  * <p>Expiry times are in the node's clock, the server's as {@link ServerClock} bounds it: a record
  * expires by the lower bound and new expiry times count from the upper one; memcached's own
@@ -321,13 +331,44 @@ final class MemcachedNode implements CacheNode {
   public UnlockOutcome unlock(byte[] key, Unlock unlock, EntryTimes times) {
     Objects.requireNonNull(unlock, "unlock");
     Objects.requireNonNull(times, "times");
-    // A value too large to store must not leave the lock or the old value: the unlock then only
-    // invalidates, which leaves a tombstone where the value would have gone.
-    Transition<UnlockOutcome> invalidateOnly = unlock.value() == null ? null
-        : (r, now) -> EntryProtocol.unlock(r,
-            Unlock.committedInvalidate(unlock.lockId(), unlock.version()), times, now);
     return step(CacheOperation.UNLOCK, key,
-        (r, now) -> EntryProtocol.unlock(r, unlock, times, now), null, invalidateOnly);
+        (r, now) -> EntryProtocol.unlock(r, unlock, times, now), null,
+        invalidateOnly(unlock, times));
+  }
+
+  /**
+   * The steps of {@link #lock} on every key at once ({@link #steps}): two round trips of latency
+   * for the batch, more only for keys that lose a race.
+   */
+  @Override
+  public List<Boolean> lockAll(List<byte[]> keys, String lockId, EntryTimes times) {
+    CacheNode.checkKeys(keys);
+    EntryProtocol.checkId("lockId", lockId);
+    Objects.requireNonNull(times, "times");
+    Transition<Boolean> lock = (r, now) -> EntryProtocol.lock(r, lockId, times, now);
+    return steps(CacheOperation.LOCK_ALL, keys, i -> lock, i -> null);
+  }
+
+  /** The steps of {@link #unlock} on every key at once, as {@link #lockAll}. */
+  @Override
+  public List<UnlockOutcome> unlockAll(List<byte[]> keys, List<Unlock> unlocks,
+      EntryTimes times) {
+    CacheNode.checkUnlocks(keys, unlocks);
+    Objects.requireNonNull(times, "times");
+    return steps(CacheOperation.UNLOCK_ALL, keys,
+        i -> (r, now) -> EntryProtocol.unlock(r, unlocks.get(i), times, now),
+        i -> invalidateOnly(unlocks.get(i), times));
+  }
+
+  /**
+   * What an unlock does instead when its record would be too large: a value too large to store
+   * must not leave the lock or the old value, so the unlock then only invalidates, which leaves a
+   * tombstone where the value would have gone. Null for an unlock without a value.
+   */
+  private static @Nullable Transition<UnlockOutcome> invalidateOnly(Unlock unlock,
+      EntryTimes times) {
+    return unlock.value() == null ? null : (r, now) -> EntryProtocol.unlock(r,
+        Unlock.committedInvalidate(unlock.lockId(), unlock.version()), times, now);
   }
 
   @Override
@@ -452,21 +493,40 @@ final class MemcachedNode implements CacheNode {
       @Nullable R skipped, @Nullable Transition<R> instead) {
     String k = keyText(key);
     Call call = new Call(op);
+    try {
+      SpyClient c = ready(call);
+      return step(c, k, call, transition, skipped, instead, 0);
+    } finally {
+      call.end();
+    }
+  }
+
+  /**
+   * The step of {@link #step(CacheOperation, byte[], Transition, Object, Transition)} through a
+   * ready client, within {@code call}'s deadline. {@code lostBefore} counts races the step already
+   * lost (in a batch, see {@link #steps}): it goes on as it would after losing that many itself,
+   * its key's stripe taken and a back-off waited before it reads again.
+   */
+  private <R> R step(SpyClient c, String k, Call call, Transition<R> transition,
+      @Nullable R skipped, @Nullable Transition<R> instead, int lostBefore) {
+    CacheOperation op = call.op;
     ReentrantLock stripe = stripeFor(k);
     boolean serialized = false;
     Transition<R> current = transition;
     @Nullable Transition<R> fallback = instead;
-    int retries = 0;
+    int retries = lostBefore;
     try {
-      SpyClient c = ready(call);
       // Steps that write take their key's stripe, so that this JVM's threads do not race each
       // other for the same key; a read (getOrLease, mostly a hit) takes it only once it lost a
       // race. Waiting long for it is contention here, not a failure of the node.
-      if (op != CacheOperation.GET_OR_LEASE) {
+      if (op != CacheOperation.GET_OR_LEASE || retries > 0) {
         serialized = lock(stripe, call);
         if (!serialized) {
           return contended(call, skipped);
         }
+      }
+      if (retries > 0) {
+        backOff(retries, call);
       }
       while (true) {
         CASValue<byte[]> item = gets(c, k, call);
@@ -505,8 +565,7 @@ final class MemcachedNode implements CacheNode {
           if (skipped != null) {
             return skipped;
           }
-          throw new NodeUnavailableException("memcached node " + id + ": the record of "
-              + op.tagValue() + " (" + bytes.length + " bytes) is larger than the server takes");
+          throw tooLarge(op, bytes);
         }
         if (retries + 1 >= MAX_ATTEMPTS) {
           throw new NodeUnavailableException("memcached node " + id + ": key contention, "
@@ -529,13 +588,155 @@ final class MemcachedNode implements CacheNode {
       if (retries > 0) {
         events.casRetried(op, retries);
       }
+    }
+  }
+
+  /**
+   * Runs a step on each key ({@code transitions.apply(i)} on key {@code i}, with {@code
+   * insteads.apply(i)} for a record too large), with the results of {@link #step} on the keys one
+   * after another in their order, but with the requests of all keys on their way together: a
+   * {@code gets} for each key, then an {@code add} or {@code cas} for each whose record changed.
+   * So the batch costs two round trips of latency, however many keys it has. A key that lost its
+   * race, or that the server found too large, goes on alone as its own step would have (its own
+   * back-off, reading again); a key that comes again in the batch waits for its earlier step,
+   * so the batch runs in rounds of distinct keys. Only for invalidations (nothing is skipped):
+   * one deadline for the whole batch, within which a round takes its keys' stripes in their
+   * order (batches on other threads cannot deadlock with it).
+   */
+  private <R> List<R> steps(CacheOperation op, List<byte[]> keys,
+      IntFunction<Transition<R>> transitions, IntFunction<@Nullable Transition<R>> insteads) {
+    List<String> texts = new ArrayList<>(keys.size());
+    for (byte[] key : keys) {
+      texts.add(keyText(key)); // every key checked before anything is sent
+    }
+    if (keys.isEmpty()) {
+      return List.of();
+    }
+    Object[] results = new Object[keys.size()];
+    Call call = new Call(op);
+    try {
+      SpyClient c = ready(call);
+      List<Integer> pending = new ArrayList<>(keys.size());
+      for (int i = 0; i < keys.size(); i++) {
+        pending.add(i);
+      }
+      while (!pending.isEmpty()) {
+        Set<String> inRound = new HashSet<>();
+        List<Integer> round = new ArrayList<>();
+        List<Integer> later = new ArrayList<>();
+        for (int i : pending) {
+          (inRound.add(texts.get(i)) ? round : later).add(i);
+        }
+        // Keys that did not finish in the round, with the races each lost there.
+        SortedMap<Integer, Integer> unfinished = stepRound(c, texts, round, transitions,
+            insteads, results, call);
+        for (Map.Entry<Integer, Integer> key : unfinished.entrySet()) {
+          int i = key.getKey();
+          results[i] = step(c, texts.get(i), call, transitions.apply(i), null, insteads.apply(i),
+              key.getValue());
+        }
+        pending = later;
+      }
+    } finally {
       call.end();
     }
+    @SuppressWarnings("unchecked")
+    List<R> all = (List<R>) Arrays.asList(results);
+    return all;
+  }
+
+  /**
+   * One round of {@link #steps} on distinct keys, their stripes held throughout: the result of
+   * each key that finished goes into {@code results}; the others are returned, with the races
+   * each lost (0 for a record the server found too large: its step tries again, and falls back).
+   */
+  private <R> SortedMap<Integer, Integer> stepRound(SpyClient c, List<String> texts,
+      List<Integer> round, IntFunction<Transition<R>> transitions,
+      IntFunction<@Nullable Transition<R>> insteads, Object[] results, Call call) {
+    CacheOperation op = call.op;
+    SortedSet<Integer> stripeIndexes = new TreeSet<>();
+    for (int i : round) {
+      stripeIndexes.add(stripeIndex(texts.get(i)));
+    }
+    List<ReentrantLock> held = new ArrayList<>(stripeIndexes.size());
+    SortedMap<Integer, Integer> unfinished = new TreeMap<>();
+    try {
+      for (int index : stripeIndexes) {
+        if (!lock(stripes[index], call)) {
+          return contended(call, null); // throws: an invalidation that waited all its time
+        }
+        held.add(stripes[index]);
+      }
+      List<OperationFuture<CASValue<byte[]>>> reads = new ArrayList<>(round.size());
+      for (int i : round) {
+        reads.add(sendGets(c, texts.get(i), call));
+      }
+      List<PendingWrite<R>> writes = new ArrayList<>(round.size());
+      for (int j = 0; j < round.size(); j++) {
+        int i = round.get(j);
+        String k = texts.get(i);
+        CASValue<byte[]> item = received(reads.get(j), call);
+        EntryRecord read = item == null ? null : decode(item.getValue(), op);
+        long now = clock.upper();
+        EntryRecord seen = judged(read, clock.lower(), now);
+        Step<R> step = transitions.apply(i).apply(seen, now);
+        byte[] bytes = step.record() == null || step.record() == seen ? null
+            : encode(step.record(), op);
+        if (bytes != null && !fits(k, bytes)) {
+          // As step() does: not sent; the fallback on the same record read, or a failure.
+          events.itemTooLarge(op);
+          Transition<R> instead = insteads.apply(i);
+          if (instead == null) {
+            throw tooLarge(op, bytes);
+          }
+          step = instead.apply(seen, now);
+          bytes = step.record() == null || step.record() == seen ? null
+              : encode(step.record(), op);
+          if (bytes != null && !fits(k, bytes)) {
+            events.itemTooLarge(op);
+            throw tooLarge(op, bytes);
+          }
+        }
+        if (bytes == null) {
+          results[i] = step.result(); // nothing to write: a refusal, or still absent
+          continue;
+        }
+        int exptime = ItemExpiry.exptime(step.record().expiresAtMillis(), now);
+        writes.add(new PendingWrite<>(i, item == null,
+            sendWrite(c, k, item, bytes, exptime, call), step.result()));
+      }
+      for (PendingWrite<R> write : writes) {
+        Written written = written(write.sent(), write.added(), call);
+        if (written == Written.STORED) {
+          results[write.index()] = write.result();
+        } else {
+          // The step on this key alone reports a server that finds the record too large.
+          unfinished.put(write.index(), written == Written.TOO_LARGE ? 0 : 1);
+        }
+      }
+      return unfinished;
+    } finally {
+      for (ReentrantLock stripe : held) {
+        stripe.unlock();
+      }
+    }
+  }
+
+  /** A write of {@link #stepRound} on its way: to key {@code index}, answering {@code result}. */
+  private record PendingWrite<R>(int index, boolean added, OperationFuture<?> sent, R result) {}
+
+  private NodeUnavailableException tooLarge(CacheOperation op, byte[] bytes) {
+    return new NodeUnavailableException("memcached node " + id + ": the record of "
+        + op.tagValue() + " (" + bytes.length + " bytes) is larger than the server takes");
   }
 
   /** The stripe lock of a key (keys share them); tests hold one to stand for a slow step. */
   ReentrantLock stripeFor(String key) {
-    return stripes[(key.hashCode() * 0x9E3779B9) >>> (32 - STRIPE_BITS)];
+    return stripes[stripeIndex(key)];
+  }
+
+  private static int stripeIndex(String key) {
+    return (key.hashCode() * 0x9E3779B9) >>> (32 - STRIPE_BITS);
   }
 
   /**
@@ -579,8 +780,16 @@ final class MemcachedNode implements CacheNode {
   }
 
   private @Nullable CASValue<byte[]> gets(SpyClient c, String key, Call call) {
-    OperationFuture<CASValue<byte[]>> read =
-        send(call, () -> c.asyncGets(key, ItemTranscoder.INSTANCE));
+    return received(sendGets(c, key, call), call);
+  }
+
+  private OperationFuture<CASValue<byte[]>> sendGets(SpyClient c, String key, Call call) {
+    return send(call, () -> c.asyncGets(key, ItemTranscoder.INSTANCE));
+  }
+
+  /** The item a {@code gets} sent by {@link #sendGets} found, or null if none. */
+  private @Nullable CASValue<byte[]> received(OperationFuture<CASValue<byte[]>> read,
+      Call call) {
     CASValue<byte[]> item = await(read, call);
     if (item == null) {
       OperationStatus status = read.getStatus();
@@ -594,12 +803,25 @@ final class MemcachedNode implements CacheNode {
   /** Add where nothing was; cas over what was there (an expired or foreign item included). */
   private Written write(SpyClient c, String key, @Nullable CASValue<byte[]> item, byte[] bytes,
       int exptime, Call call) {
-    CacheOperation op = call.op;
+    return written(sendWrite(c, key, item, bytes, exptime, call), item == null, call);
+  }
+
+  /** Sends the write of {@link #write}; {@link #written} waits for it. */
+  private OperationFuture<?> sendWrite(SpyClient c, String key, @Nullable CASValue<byte[]> item,
+      byte[] bytes, int exptime, Call call) {
     if (item == null) {
-      OperationFuture<Boolean> added =
-          send(call, () -> c.add(key, exptime, bytes, ItemTranscoder.INSTANCE));
-      await(added, call);
-      OperationStatus status = added.getStatus();
+      return send(call, () -> c.add(key, exptime, bytes, ItemTranscoder.INSTANCE));
+    }
+    long cas = item.getCas();
+    return send(call, () -> c.cas(key, cas, exptime, bytes));
+  }
+
+  /** How a write sent by {@link #sendWrite} ended: an add if {@code added}, else a cas. */
+  private Written written(OperationFuture<?> sent, boolean added, Call call) {
+    CacheOperation op = call.op;
+    Object answer = await(sent, call);
+    OperationStatus status = sent.getStatus();
+    if (added) {
       if (status.isSuccess()) {
         return Written.STORED;
       }
@@ -613,18 +835,13 @@ final class MemcachedNode implements CacheNode {
           throw refusedCommand(op, status); // out of memory, say: nothing was there to lose
       }
     }
-    long cas = item.getCas();
-    OperationFuture<@Nullable CASResponse> swapped =
-        send(call, () -> c.cas(key, cas, exptime, bytes));
-    CASResponse response = await(swapped, call);
-    if (response == CASResponse.OK) {
+    if (answer == CASResponse.OK) {
       return Written.STORED;
     }
-    OperationStatus status = swapped.getStatus();
     if (status.getStatusCode() == StatusCode.ERR_NOT_FOUND) {
       return Written.VANISHED;
     }
-    if (response == CASResponse.EXISTS || status.getStatusCode() == StatusCode.ERR_NOT_STORED) {
+    if (answer == CASResponse.EXISTS || status.getStatusCode() == StatusCode.ERR_NOT_STORED) {
       return Written.LOST_RACE;
     }
     // A binary set that memcached cannot store (too large, out of memory) unlinks the item under

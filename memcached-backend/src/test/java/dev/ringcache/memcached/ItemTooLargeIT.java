@@ -19,6 +19,7 @@ import dev.ringcache.api.testing.TestServers;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -148,6 +149,33 @@ class ItemTooLargeIT {
     assertThat(knowing.putFromLoad(k, bytes("stale"), 1, null, false, TIMES))
         .isEqualTo(PutOutcome.REJECTED_TOMBSTONE);
     assertThat(events.count("tooLarge:unlock")).isEqualTo(1);
+  }
+
+  @Test
+  void anUnlockAllWithOneValueTooLarge_leavesATombstoneThere_andWritesTheOthersThrough() {
+    List<byte[]> keys = List.of(bytes("unlock-all-1"), bytes("unlock-all-big"),
+        bytes("unlock-all-3"));
+    assertThat(knowing.lockAll(keys, "w", TIMES)).containsExactly(false, false, false);
+    List<Unlock> unlocks = List.of(Unlock.committedValue("w", bytes("one"), 2),
+        Unlock.committedValue("w", TWO_MB, 2), Unlock.committedValue("w", bytes("three"), 2));
+    assertThat(knowing.unlockAll(keys, unlocks, TIMES)).containsExactly(
+        UnlockOutcome.WROTE_VALUE, UnlockOutcome.WROTE_TOMBSTONE, UnlockOutcome.WROTE_VALUE);
+    EntryRecord record = Objects.requireNonNull(knowing.inspect(keys.get(1)));
+    assertThat(record.state()).isEqualTo(EntryRecord.State.TOMBSTONE);
+    assertThat(record.version()).as("it knows the committed version").isEqualTo(2);
+    assertThat(knowing.getAll(keys)).containsExactly(bytes("one"), null, bytes("three"));
+    assertThat(events.all()).containsExactly(Map.entry("tooLarge:unlock-all", 1));
+  }
+
+  @Test
+  void aCasTheServerRefusesAsTooLargeInABatch_failsTheBatch_asARecordLost() {
+    List<byte[]> keys = List.of(bytes("refused-all-1"), bytes("refused-all-big"));
+    told.lockAll(keys, "w", TIMES);
+    assertThatThrownBy(() -> told.unlockAll(keys, List.of(
+        Unlock.committedValue("w", bytes("one"), 2),
+        Unlock.committedValue("w", ONE_AND_A_HALF_MB, 2)), TIMES))
+        .isInstanceOf(RecordLostException.class).hasMessageContaining("ERR_2BIG");
+    assertThat(told.inspect(keys.get(1))).as("memcached dropped the lock").isNull();
   }
 
   @Test

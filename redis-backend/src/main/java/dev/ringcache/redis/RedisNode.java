@@ -237,17 +237,60 @@ final class RedisNode implements CacheNode {
   @Override
   public boolean lock(byte[] key, String lockId, EntryTimes times) {
     EntryProtocol.checkId("lockId", lockId);
-    return ((Long) script(key, bytes("lock"), bytes(lockId), number(times.lockTtlMillis()))) == 1L;
+    return ((Long) script(key, lockArgs(lockId, times))) == 1L;
   }
 
   @Override
   public UnlockOutcome unlock(byte[] key, Unlock unlock, EntryTimes times) {
     Objects.requireNonNull(unlock, "unlock");
+    return UnlockOutcome.valueOf(text(script(key, unlockArgs(unlock, times))));
+  }
+
+  /** One pipeline of the same EVALSHA each {@link #lock} sends. */
+  @Override
+  public List<Boolean> lockAll(List<byte[]> keys, String lockId, EntryTimes times) {
+    CacheNode.checkKeys(keys);
+    EntryProtocol.checkId("lockId", lockId);
+    Objects.requireNonNull(times, "times");
+    byte[][] args = lockArgs(lockId, times);
+    List<byte[][]> each = new ArrayList<>(keys.size());
+    for (int i = 0; i < keys.size(); i++) {
+      each.add(args);
+    }
+    List<Boolean> locked = new ArrayList<>(keys.size());
+    for (Object reply : scripts(keys, each)) {
+      locked.add((Long) reply == 1L);
+    }
+    return locked;
+  }
+
+  /** One pipeline of the same EVALSHA each {@link #unlock} sends. */
+  @Override
+  public List<UnlockOutcome> unlockAll(List<byte[]> keys, List<Unlock> unlocks,
+      EntryTimes times) {
+    CacheNode.checkUnlocks(keys, unlocks);
+    Objects.requireNonNull(times, "times");
+    List<byte[][]> each = new ArrayList<>(keys.size());
+    for (Unlock unlock : unlocks) {
+      each.add(unlockArgs(unlock, times));
+    }
+    List<UnlockOutcome> outcomes = new ArrayList<>(keys.size());
+    for (Object reply : scripts(keys, each)) {
+      outcomes.add(UnlockOutcome.valueOf(text(reply)));
+    }
+    return outcomes;
+  }
+
+  private static byte[][] lockArgs(String lockId, EntryTimes times) {
+    return new byte[][] {bytes("lock"), bytes(lockId), number(times.lockTtlMillis())};
+  }
+
+  private static byte[][] unlockArgs(Unlock unlock, EntryTimes times) {
     byte[] value = unlock.value();
-    return UnlockOutcome.valueOf(text(script(key, bytes("unlock"), bytes(unlock.lockId()),
-        flag(unlock.committed()), flag(unlock.delete()), flag(value != null),
-        value == null ? new byte[0] : value, version(unlock.version()),
-        number(times.valueTtlMillis()), number(times.tombstoneTtlMillis()))));
+    return new byte[][] {bytes("unlock"), bytes(unlock.lockId()), flag(unlock.committed()),
+        flag(unlock.delete()), flag(value != null), value == null ? new byte[0] : value,
+        version(unlock.version()), number(times.valueTtlMillis()),
+        number(times.tombstoneTtlMillis())};
   }
 
   @Override
@@ -354,6 +397,71 @@ final class RedisNode implements CacheNode {
         return client.evalsha(SCRIPT_SHA, keys, argv);
       }
     });
+  }
+
+  /**
+   * Steps of the protocol script on several keys, {@code args.get(i)} for {@code keys.get(i)}, in
+   * one pipeline: one round trip. A server that lost its scripts refuses (NOSCRIPT) each step it
+   * has not run; after a SCRIPT LOAD those steps, and only those, are sent again in their order,
+   * because a step the server ran must never run twice (an unlock run twice finds its lock gone).
+   */
+  private List<Object> scripts(List<byte[]> keys, List<byte[][]> args) {
+    if (keys.isEmpty()) {
+      return List.of();
+    }
+    return run(() -> {
+      Object[] replies = new Object[keys.size()];
+      boolean[] refused = new boolean[keys.size()];
+      List<Integer> pending = new ArrayList<>(keys.size());
+      for (int i = 0; i < keys.size(); i++) {
+        pending.add(i);
+      }
+      for (int attempt = 0; ; attempt++) {
+        List<Response<Object>> responses = new ArrayList<>(pending.size());
+        try (Pipeline pipeline = client.pipelined()) {
+          for (int i : pending) {
+            responses.add(pipeline.evalsha(SCRIPT_SHA, List.of(keys.get(i)),
+                Arrays.asList(args.get(i))));
+          }
+          pipeline.sync();
+        }
+        List<Integer> again = new ArrayList<>();
+        JedisNoScriptException noScript = null;
+        for (int j = 0; j < pending.size(); j++) {
+          try {
+            replies[pending.get(j)] = responses.get(j).get();
+          } catch (JedisNoScriptException e) {
+            again.add(pending.get(j));
+            refused[pending.get(j)] = true;
+            noScript = e;
+          }
+        }
+        if (noScript == null) {
+          return Arrays.asList(replies);
+        }
+        if (attempt > 0) {
+          throw noScript;
+        }
+        checkStillInOrder(keys, refused);
+        client.scriptLoad(SCRIPT); // the server lost its scripts (restart): load and redo
+        pending = again;
+      }
+    });
+  }
+
+  /**
+   * Fails unless the steps to send again can still run in the order of the keys: not so if the
+   * server ran a later step of the same key (another client loaded the scripts midway).
+   */
+  private void checkStillInOrder(List<byte[]> keys, boolean[] refused) {
+    for (int i = 0; i < keys.size(); i++) {
+      for (int j = i + 1; refused[i] && j < keys.size(); j++) {
+        if (!refused[j] && Arrays.equals(keys.get(i), keys.get(j))) {
+          throw new RingCacheException("redis node " + id + " lost its scripts during a batch "
+              + "and ran a later step of a key before an earlier one");
+        }
+      }
+    }
   }
 
   /** Runs a Jedis call, translating its exceptions at this edge. */

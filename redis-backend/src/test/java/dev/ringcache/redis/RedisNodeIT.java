@@ -99,6 +99,62 @@ class RedisNodeIT extends CacheNodeContract {
   }
 
   @Test
+  void lockAllAndUnlockAll_areOneRoundTrip_ofTheEvalshaEachKeysStepWouldSend() {
+    try (RoundTripCounter counter = RoundTripCounter.inFrontOf(server)) {
+      CacheNode proxied = new RedisNodeProvider().open(NodeUri.parse(counter.uri()));
+      try {
+        List<byte[]> keys = new ArrayList<>();
+        List<Unlock> unlocks = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+          keys.add(key("pipelined-" + i));
+          unlocks.add(Unlock.committedValue("tx", bytes("v" + i), 1));
+        }
+        proxied.put(key("warm"), bytes("warm"), 60_000); // connects, loads the script
+        counter.reset();
+        proxied.lock(key("single-1"), "tx", LONG);
+        proxied.lock(key("single-2"), "tx", LONG);
+        assertThat(counter.roundTrips()).as("the counter counts one per step").isEqualTo(2);
+
+        counter.reset();
+        resetStats(server);
+        assertThat(proxied.lockAll(keys, "tx", LONG)).containsOnly(false).hasSize(10);
+        assertThat(counter.roundTrips()).isEqualTo(1);
+        assertThat(commandCalls(server)).containsEntry("evalsha", 10L);
+
+        counter.reset();
+        resetStats(server);
+        assertThat(proxied.unlockAll(keys, unlocks, LONG)).containsOnly(UnlockOutcome.WROTE_VALUE)
+            .hasSize(10);
+        assertThat(counter.roundTrips()).isEqualTo(1);
+        assertThat(commandCalls(server)).containsEntry("evalsha", 10L);
+        assertThat(proxied.getAll(keys).get(7)).isEqualTo(bytes("v7"));
+      } finally {
+        proxied.close();
+      }
+    }
+  }
+
+  @Test
+  void lockAllAndUnlockAll_afterTheServerLostItsScripts_loadThemAgain_andRunEachStepOnce() {
+    List<byte[]> keys = List.of(key("noscript-1"), key("noscript-2"), key("noscript-1"));
+    try (Jedis jedis = admin(server)) {
+      jedis.scriptFlush();
+    }
+    assertThat(node.lockAll(keys, "a", LONG)).containsExactly(false, false, false);
+    assertThat(node.inspect(keys.get(0)).generation()).as("locked twice, once each")
+        .isEqualTo(2);
+    assertThat(node.inspect(keys.get(1)).generation()).isEqualTo(1);
+    try (Jedis jedis = admin(server)) {
+      jedis.scriptFlush();
+    }
+    assertThat(node.unlockAll(keys.subList(0, 2), List.of(
+        Unlock.committedValue("a", bytes("one"), 1), Unlock.committedValue("a", bytes("two"), 1)),
+        LONG)).as("an unlock run twice would find its lock gone")
+        .containsExactly(UnlockOutcome.WROTE_VALUE, UnlockOutcome.WROTE_VALUE);
+    assertThat(node.getAll(keys)).containsExactly(bytes("one"), bytes("two"), bytes("one"));
+  }
+
+  @Test
   void aBatchOverSeveralNodes_sendsEachNodeOnlyItsKeys_inOnePipeline() {
     try (TestServerGroup servers = TestServers.redis().start(3);
         ShardedCache cache = ShardedCache.builder().nodes(servers.uris()).build()) {

@@ -7,7 +7,9 @@ import dev.ringcache.api.Lookup;
 import dev.ringcache.api.PutOutcome;
 import dev.ringcache.api.Unlock;
 import dev.ringcache.api.UnlockOutcome;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -74,6 +76,42 @@ public interface CacheNode extends AutoCloseable {
   /** {@link EntryProtocol#unlock}. */
   UnlockOutcome unlock(byte[] key, Unlock unlock, EntryTimes times);
 
+  /**
+   * {@link #lock} of several keys for one writer, as one batch: the results in the order of the
+   * keys, each what {@link #lock} would have returned had the keys been locked one after another
+   * in that order (a key may come more than once), and the same records left. A node that can
+   * sends the whole batch at once, so that it costs about one round trip of latency however many
+   * keys it has; this default locks one key after another. The arguments are all checked before
+   * anything is sent. A failure fails the whole batch, some of whose steps may have been applied:
+   * the caller treats them all as undelivered.
+   */
+  default List<Boolean> lockAll(List<byte[]> keys, String lockId, EntryTimes times) {
+    checkKeys(keys);
+    EntryProtocol.checkId("lockId", lockId);
+    Objects.requireNonNull(times, "times");
+    List<Boolean> locked = new ArrayList<>(keys.size());
+    for (byte[] key : keys) {
+      locked.add(lock(key, lockId, times));
+    }
+    return locked;
+  }
+
+  /**
+   * {@link #unlock} of several keys, as one batch: {@code unlocks.get(i)} releases {@code
+   * keys.get(i)}; otherwise as {@link #lockAll}, each outcome what {@link #unlock} would have
+   * returned had the keys been unlocked one after another in their order.
+   */
+  default List<UnlockOutcome> unlockAll(List<byte[]> keys, List<Unlock> unlocks,
+      EntryTimes times) {
+    checkUnlocks(keys, unlocks);
+    Objects.requireNonNull(times, "times");
+    List<UnlockOutcome> outcomes = new ArrayList<>(keys.size());
+    for (int i = 0; i < keys.size(); i++) {
+      outcomes.add(unlock(keys.get(i), unlocks.get(i), times));
+    }
+    return outcomes;
+  }
+
   /** {@link EntryProtocol#afterInsert}. */
   InsertOutcome afterInsert(byte[] key, byte[] value, long version, EntryTimes times);
 
@@ -108,6 +146,27 @@ public interface CacheNode extends AutoCloseable {
       throw new IllegalArgumentException("a counter's seed must be at least 0, was " + seed);
     }
     return seed;
+  }
+
+  /** Checks the keys of a batch: the list and each key non-null. */
+  static void checkKeys(List<byte[]> keys) {
+    Objects.requireNonNull(keys, "keys");
+    for (int i = 0; i < keys.size(); i++) {
+      Objects.requireNonNull(keys.get(i), "keys[" + i + "]");
+    }
+  }
+
+  /** Checks the keys and unlocks of {@link #unlockAll}: non-null, and as many of each. */
+  static void checkUnlocks(List<byte[]> keys, List<Unlock> unlocks) {
+    checkKeys(keys);
+    Objects.requireNonNull(unlocks, "unlocks");
+    if (keys.size() != unlocks.size()) {
+      throw new IllegalArgumentException(keys.size() + " keys but " + unlocks.size()
+          + " unlocks; they must pair up");
+    }
+    for (int i = 0; i < unlocks.size(); i++) {
+      Objects.requireNonNull(unlocks.get(i), "unlocks[" + i + "]");
+    }
   }
 
   /**

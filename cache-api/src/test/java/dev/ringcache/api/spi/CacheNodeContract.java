@@ -13,6 +13,7 @@ import dev.ringcache.api.Unlock;
 import dev.ringcache.api.UnlockOutcome;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -157,23 +158,40 @@ public abstract class CacheNodeContract {
     replayRandomHistory(424242, "e", 1600, twoSeconds, 3);
   }
 
+  @Test
+  void batchesAmongProtocolSteps_giveTheReferenceResults_onRandomHistories() {
+    // As above, with batches of locks and of unlocks on 1 to 5 of the keys, some more than once:
+    // each must answer and leave what the reference does stepping through the keys in order.
+    replayRandomHistory(20261122, "hb", 3000, true);
+  }
+
   /** Replays {@code steps} random protocol steps on 16 keys against the node and the reference. */
   private void replayRandomHistory(long seed, String prefix, int steps) {
+    replayRandomHistory(seed, prefix, steps, false);
+  }
+
+  private void replayRandomHistory(long seed, String prefix, int steps, boolean batches) {
     try {
-      replayRandomHistory(seed, prefix, steps, LONG, 0);
+      replayRandomHistory(seed, prefix, steps, LONG, 0, batches);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AssertionError("interrupted", e);
     }
   }
 
+  private void replayRandomHistory(long seed, String prefix, int steps, EntryTimes times,
+      int expiries) throws InterruptedException {
+    replayRandomHistory(seed, prefix, steps, times, expiries, false);
+  }
+
   /**
    * Replays {@code steps} random protocol steps on 16 keys against the node and the reference,
    * with {@code times}; {@code expiries} times, evenly spaced, it waits until every record has
-   * expired at the node and clears the reference.
+   * expired at the node and clears the reference. With {@code batches}, some steps are batches
+   * of locks or unlocks.
    */
   private void replayRandomHistory(long seed, String prefix, int steps, EntryTimes times,
-      int expiries) throws InterruptedException {
+      int expiries, boolean batches) throws InterruptedException {
     Random random = new Random(seed);
     Map<String, @Nullable EntryRecord> reference = new HashMap<>();
     Map<String, List<String>> leases = new HashMap<>();
@@ -195,7 +213,12 @@ public abstract class CacheNodeContract {
       Object expected;
       Object actual;
       EntryProtocol.Step<?> step;
-      switch (random.nextInt(9)) {
+      int kind = random.nextInt(batches ? 11 : 9);
+      if (kind >= 9) {
+        replayBatch(random, kind == 9, prefix, i, reference, times, now);
+        continue;
+      }
+      switch (kind) {
         case 0:
         case 1: {
           String nonce = "n" + i;
@@ -250,6 +273,219 @@ public abstract class CacheNodeContract {
             .isBetween(expectedRemaining - LIFETIME_TOLERANCE_MILLIS, expectedRemaining);
       }
     }
+  }
+
+  /**
+   * One batch of a random history: locks of one writer, or unlocks of several, on 1 to 5 of the
+   * 16 keys (a key may come twice), against the reference stepping through them in order.
+   */
+  private void replayBatch(Random random, boolean locks, String prefix, int i,
+      Map<String, @Nullable EntryRecord> reference, EntryTimes times, long now) {
+    int size = 1 + random.nextInt(5);
+    List<String> names = new ArrayList<>(size);
+    List<byte[]> keys = new ArrayList<>(size);
+    for (int j = 0; j < size; j++) {
+      names.add(prefix + random.nextInt(16));
+      keys.add(key(names.get(j)));
+    }
+    Map<String, @Nullable EntryRecord> before = new HashMap<>(reference);
+    List<Object> expected = new ArrayList<>(size);
+    List<?> actual;
+    if (locks) {
+      String lockId = "w" + random.nextInt(3);
+      for (String name : names) {
+        EntryProtocol.Step<Boolean> step = EntryProtocol.lock(reference.get(name), lockId, times,
+            now);
+        reference.put(name, step.record());
+        expected.add(step.result());
+      }
+      actual = node.lockAll(keys, lockId, times);
+    } else {
+      List<Unlock> unlocks = new ArrayList<>(size);
+      for (int j = 0; j < size; j++) {
+        long version = random.nextInt(5) == 0 ? Lookup.NO_VERSION
+            : VERSIONS[random.nextInt(VERSIONS.length)];
+        unlocks.add(randomUnlock(random, "w" + random.nextInt(3), bytes("v" + i + "-" + j),
+            version));
+      }
+      for (int j = 0; j < size; j++) {
+        EntryProtocol.Step<UnlockOutcome> step = EntryProtocol.unlock(
+            reference.get(names.get(j)), unlocks.get(j), times, now);
+        reference.put(names.get(j), step.record());
+        expected.add(step.result());
+      }
+      actual = node.unlockAll(keys, unlocks, times);
+    }
+    String what = (locks ? "lockAll " : "unlockAll ") + names + " at step " + i;
+    assertThat(actual).as("%s, from %s", what, before).isEqualTo(expected);
+    for (String name : new HashSet<>(names)) {
+      assertSameRecord(node.inspect(key(name)), reference.get(name), "after " + what + " on "
+          + name);
+    }
+  }
+
+  @Test
+  void lockAll_givesTheResultsAndRecordsOfSingleLocks_inTheOrderOfTheKeys() {
+    List<String> names = List.of("absent", "value", "tombstone", "deleted", "other", "own",
+        "shared", "lease", "value", "absent", "other");
+    prepareForLocks("batch-");
+    prepareForLocks("single-");
+    List<byte[]> batch = new ArrayList<>();
+    List<Boolean> single = new ArrayList<>();
+    for (String name : names) {
+      batch.add(key("batch-" + name));
+      single.add(node.lock(key("single-" + name), "w", LONG));
+    }
+    List<Boolean> locked = node.lockAll(batch, "w", LONG);
+    assertThat(locked).isEqualTo(single);
+    assertThat(locked).as("another writer held it").containsExactly(false, false, false, false,
+        true, false, true, false, false, false, true);
+    for (String name : new HashSet<>(names)) {
+      assertSameRecord(node.inspect(key("batch-" + name)), node.inspect(key("single-" + name)),
+          name);
+    }
+  }
+
+  /** The same records under {@code prefix}, for the batch and the single locks to start from. */
+  private void prepareForLocks(String prefix) {
+    node.afterInsert(key(prefix + "value"), bytes("v"), 3, LONG);
+    node.afterInsert(key(prefix + "tombstone"), bytes("v"), 4, LONG);
+    node.evict(key(prefix + "tombstone"), LONG);
+    node.lock(key(prefix + "deleted"), "x", LONG);
+    node.unlock(key(prefix + "deleted"), Unlock.committedDelete("x"), LONG);
+    node.lock(key(prefix + "other"), "other", LONG);
+    node.lock(key(prefix + "own"), "w", LONG);
+    node.lock(key(prefix + "shared"), "other", LONG);
+    node.lock(key(prefix + "shared"), "w", LONG);
+    node.getOrLease(key(prefix + "lease"), true, "n", LONG);
+  }
+
+  @Test
+  void unlockAll_givesTheResultsAndRecordsOfSingleUnlocks_andWritesCommittedValuesThrough() {
+    Map<String, Unlock> unlocks = new HashMap<>();
+    unlocks.put("sole", Unlock.committedValue("w", bytes("sole value"), 5));
+    unlocks.put("shared", Unlock.committedValue("w", bytes("shared value"), 5));
+    unlocks.put("merged", Unlock.committedValue("w", bytes("merged value"), 5));
+    unlocks.put("absent", Unlock.committedValue("w", bytes("lost value"), 5));
+    unlocks.put("value", Unlock.committedInvalidate("w", 6));
+    unlocks.put("tombstone", Unlock.rolledBack("w"));
+    unlocks.put("rolled-back", Unlock.rolledBack("w"));
+    unlocks.put("deleted", Unlock.committedDelete("w"));
+    unlocks.put("invalidated", Unlock.committedInvalidate("w", 7));
+    List<String> names = List.of("sole", "shared", "merged", "absent", "value", "tombstone",
+        "rolled-back", "deleted", "invalidated", "twice", "twice");
+    List<Unlock> each = new ArrayList<>();
+    for (String name : names) {
+      each.add(unlocks.getOrDefault(name, Unlock.committedValue("w", bytes("twice value"), 8)));
+    }
+    prepareForUnlocks("batch-");
+    prepareForUnlocks("single-");
+    List<byte[]> batch = new ArrayList<>();
+    List<UnlockOutcome> single = new ArrayList<>();
+    for (int i = 0; i < names.size(); i++) {
+      batch.add(key("batch-" + names.get(i)));
+      single.add(node.unlock(key("single-" + names.get(i)), each.get(i), LONG));
+    }
+    List<UnlockOutcome> outcomes = node.unlockAll(batch, each, LONG);
+    assertThat(outcomes).isEqualTo(single);
+    assertThat(outcomes).containsExactly(UnlockOutcome.WROTE_VALUE, UnlockOutcome.STILL_LOCKED,
+        UnlockOutcome.MERGED, UnlockOutcome.LOCK_LOST, UnlockOutcome.LOCK_LOST,
+        UnlockOutcome.LOCK_LOST, UnlockOutcome.WROTE_TOMBSTONE, UnlockOutcome.WROTE_TOMBSTONE,
+        UnlockOutcome.WROTE_TOMBSTONE, UnlockOutcome.WROTE_VALUE, UnlockOutcome.LOCK_LOST);
+    for (String name : new HashSet<>(names)) {
+      assertSameRecord(node.inspect(key("batch-" + name)), node.inspect(key("single-" + name)),
+          name);
+    }
+    assertThat(node.get(key("batch-sole"))).as("written through").isEqualTo(bytes("sole value"));
+    assertThat(node.getOrLease(key("batch-sole"), true, "n", LONG))
+        .isEqualTo(Lookup.hit(bytes("sole value"), 5));
+    assertThat(node.get(key("batch-twice"))).as("its second unlock found no lock").isNull();
+  }
+
+  /** The same records under {@code prefix}, for the batch and the single unlocks to start from. */
+  private void prepareForUnlocks(String prefix) {
+    for (String locked : List.of("sole", "rolled-back", "deleted", "invalidated", "twice")) {
+      node.lock(key(prefix + locked), "w", LONG);
+    }
+    node.lock(key(prefix + "shared"), "other", LONG);
+    node.lock(key(prefix + "shared"), "w", LONG);
+    node.lock(key(prefix + "merged"), "other", LONG);
+    node.afterInsert(key(prefix + "value"), bytes("v"), 3, LONG);
+    node.afterInsert(key(prefix + "tombstone"), bytes("v"), 4, LONG);
+    node.evict(key(prefix + "tombstone"), LONG);
+  }
+
+  @Test
+  void batchesOfLocksAndUnlocks_fromManyThreads_onTheSameKeys_loseNoStep() throws Exception {
+    // Each thread locks and unlocks the same four keys, each time in an order of its own. Every
+    // lock and unlock counts one generation of its key: a lost update would show, and a node
+    // whose batches wait for each other's keys in different orders would deadlock.
+    List<byte[]> keys = List.of(key("many-a"), key("many-b"), key("many-c"), key("many-d"));
+    int threads = 4;
+    int rounds = 40;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      CountDownLatch start = new CountDownLatch(1);
+      List<Future<?>> tasks = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        Random random = new Random(31 + t);
+        String thread = "t" + t + "-";
+        tasks.add(pool.submit(() -> {
+          start.await();
+          for (int r = 0; r < rounds; r++) {
+            String id = thread + r;
+            List<byte[]> order = new ArrayList<>(keys);
+            Collections.shuffle(order, random);
+            node.lockAll(order, id, LONG);
+            Collections.shuffle(order, random);
+            List<Unlock> unlocks = new ArrayList<>();
+            for (int k = 0; k < order.size(); k++) {
+              unlocks.add(Unlock.committedValue(id, bytes(id), Lookup.NO_VERSION));
+            }
+            node.unlockAll(order, unlocks, LONG);
+          }
+          return null;
+        }));
+      }
+      start.countDown();
+      for (Future<?> task : tasks) {
+        task.get(120, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    for (byte[] k : keys) {
+      EntryRecord record = Objects.requireNonNull(node.inspect(k));
+      assertThat(record.state()).as("no lock left").isIn(EntryRecord.State.VALUE,
+          EntryRecord.State.TOMBSTONE);
+      assertThat(record.generation()).as("every step counted").isEqualTo(2L * threads * rounds);
+    }
+  }
+
+  @Test
+  void batches_ofNoKeys_areEmpty_andBadArguments_areRejectedBeforeAnythingIsWritten() {
+    assertThat(node.lockAll(List.of(), "w", LONG)).isEmpty();
+    assertThat(node.unlockAll(List.of(), List.of(), LONG)).isEmpty();
+    byte[] first = key("checked-first");
+    byte[] second = key("checked-second");
+    node.lock(first, "w", LONG);
+    EntryRecord locked = node.inspect(first);
+    assertThatThrownBy(() -> node.lockAll(Arrays.asList(first, null), "w", LONG))
+        .isInstanceOf(NullPointerException.class).hasMessageContaining("keys[1]");
+    assertThatThrownBy(() -> node.lockAll(List.of(first), "a b", LONG))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lockId");
+    assertThatThrownBy(() -> node.lockAll(List.of(first), "w", null))
+        .isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> node.unlockAll(List.of(first, second),
+        List.of(Unlock.rolledBack("w")), LONG))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("pair up");
+    assertThatThrownBy(() -> node.unlockAll(List.of(first, second),
+        Arrays.asList(Unlock.rolledBack("w"), null), LONG))
+        .isInstanceOf(NullPointerException.class).hasMessageContaining("unlocks[1]");
+    assertThatThrownBy(() -> node.unlockAll(List.of(first), null, LONG))
+        .isInstanceOf(NullPointerException.class).hasMessageContaining("unlocks");
+    assertSameRecord(node.inspect(first), locked, "the first key was neither locked nor unlocked");
+    assertThat(node.inspect(second)).as("nothing was written").isNull();
   }
 
   @Test
