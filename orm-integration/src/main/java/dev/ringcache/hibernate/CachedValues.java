@@ -21,8 +21,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * Turns what Hibernate caches into the bytes ringcache stores, and back. Hibernate hands a region
  * its own objects: a {@code StandardCacheEntryImpl} (an entity's disassembled state), a {@code
- * CollectionCacheEntry}, a {@code Map} or {@code List} when structured entries are on, or a plain
- * value (a natural id's entity id). Each is written as an {@code Object[]} of basic values that
+ * CollectionCacheEntry}, a {@code Map} or {@code List} when structured entries are on, a plain
+ * value (a natural id's entity id), or a query's cached item (its timestamp and rows, see {@link
+ * QueryCacheInternals}). Each is written as an {@code Object[]} of basic values that
  * {@link ValueCodec} encodes; Java serialization is never used.
  *
  * <p>The stored bytes are the region generation the value was loaded under (8 bytes, big-endian;
@@ -41,6 +42,7 @@ final class CachedValues {
   private static final byte STRUCTURED_ENTITY = 3;
   private static final byte STRUCTURED_COLLECTION = 4;
   private static final byte PLAIN = 5;
+  private static final byte QUERY_RESULT = 6;
 
   private static final byte UNFETCHED = 1;
   private static final byte BACK_REFERENCE = 2;
@@ -144,6 +146,10 @@ final class CachedValues {
     if (value instanceof CollectionCacheEntry entry && COLLECTION_STATE != null) {
       return new Object[] {COLLECTION, collectionState(entry)};
     }
+    if (QueryCacheInternals.isItem(value)) {
+      return new Object[] {QUERY_RESULT, QueryCacheInternals.timestampOf(value),
+          QueryCacheInternals.resultsOf(value).toArray()};
+    }
     if (value instanceof Map<?, ?> map) {
       Object[] keys = new Object[map.size()];
       Object[] values = new Object[map.size()];
@@ -195,6 +201,9 @@ final class CachedValues {
         return new ArrayList<>(Arrays.asList((Object[]) tree[1]));
       case PLAIN:
         return tree[1];
+      case QUERY_RESULT:
+        return QueryCacheInternals.newItem((Long) tree[1],
+            new ArrayList<>(Arrays.asList((Object[]) tree[2])));
       default:
         throw new IllegalArgumentException("kind " + kind);
     }

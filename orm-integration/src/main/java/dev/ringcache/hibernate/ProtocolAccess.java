@@ -7,7 +7,6 @@ import dev.ringcache.api.Lookup;
 import dev.ringcache.api.PutOutcome;
 import dev.ringcache.api.ShardedCache;
 import dev.ringcache.api.Unlock;
-import dev.ringcache.api.UnlockOutcome;
 import java.io.Serializable;
 import java.lang.System.Logger.Level;
 import java.util.function.Supplier;
@@ -25,8 +24,11 @@ import org.jspecify.annotations.Nullable;
  * <ul>
  *   <li>get: a protocol read that takes a lease on a miss; put-from-load with that lease, or
  *       without one (values found by a query) only where the protocol allows;
- *   <li>lockItem at flush, before the SQL; the unlock after completion writes the committed value
- *       (READ_WRITE, TRANSACTIONAL) or a tombstone (NONSTRICT_READ_WRITE, a delete, a rollback);
+ *   <li>lockItem at flush, sent with the transaction's other locks just before the commit (one
+ *       batch per node); the unlock after completion, sent with the others once all are known,
+ *       writes the committed value (READ_WRITE, TRANSACTIONAL) or a tombstone
+ *       (NONSTRICT_READ_WRITE, a delete, a rollback); a rollback whose locks were never sent
+ *       sends nothing;
  *   <li>TRANSACTIONAL writes nothing before the commit: its puts wait in the session's {@link
  *       RingTransaction} and are published only after a successful commit;
  *   <li>a transaction older than 0.9 Θ puts nothing; a region's bulk invalidation starts a new
@@ -104,15 +106,17 @@ abstract class ProtocolAccess implements CachedDomainDataAccess {
     RingKey k = (RingKey) key;
     byte[] bytes = k.bytes();
     RingTransaction tx = transaction(session);
-    if (bytes == null || tx == null || tx.invalidatedByBulk(region)) {
-      return null;
+    if (bytes == null || tx == null || tx.invalidatedByBulk(region) || tx.holdsLock(k)) {
+      return null; // a key this transaction changed: its lock may not have been sent yet
     }
     long generation = region.generation().current();
     if (generation == RegionGeneration.UNKNOWN) {
       return null;
     }
     // A transaction too old to put takes no lease: an unused lease would hold off other loaders.
-    Lookup found = cache.getOrLease(bytes, leasesOnMiss() && !tooOld(tx), times);
+    // A session that does not put (CacheMode GET or IGNORE) takes none either.
+    boolean wantLease = leasesOnMiss() && !tooOld(tx) && session.getCacheMode().isPutEnabled();
+    Lookup found = cache.getOrLease(bytes, wantLease, times);
     if (found.kind() == Lookup.Kind.LEASED) {
       tx.lease(k, found.leaseToken());
       return null;
@@ -124,8 +128,15 @@ abstract class ProtocolAccess implements CachedDomainDataAccess {
     Object value = CachedValues.generationOf(stored) >= generation
         ? region.values().decode(fingerprint(session), stored) : null;
     if (value == null) {
-      // From before a bulk change, or of another mapping: make room for a fresh value.
+      // From before a bulk change, or of another mapping: make room for a fresh value, and
+      // take the lease any miss would (this lookup precedes the database read).
       cache.evict(bytes, times);
+      if (wantLease) {
+        Lookup again = cache.getOrLease(bytes, true, times);
+        if (again.kind() == Lookup.Kind.LEASED) {
+          tx.lease(k, again.leaseToken());
+        }
+      }
     }
     return value;
   }
@@ -168,7 +179,7 @@ abstract class ProtocolAccess implements CachedDomainDataAccess {
       return false;
     }
     String lease = tx.takeLease(k);
-    if (tx.invalidatedByBulk(region) || tooOld(tx)) {
+    if (tx.invalidatedByBulk(region) || tooOld(tx) || tx.holdsLock(k)) {
       return false;
     }
     byte[] stored = encode(session, tx, value);
@@ -176,16 +187,32 @@ abstract class ProtocolAccess implements CachedDomainDataAccess {
       return false;
     }
     long v = versionOf(version);
+    boolean refresh = lease == null && session.getCacheMode().isRefreshEnabled();
     if (accessType == AccessType.TRANSACTIONAL) {
       tx.defer(committed -> {
         if (committed && !tooOld(tx)) {
-          cache.putFromLoad(bytes, stored, v, lease, minimalPutOverride, times);
+          put(bytes, stored, v, lease, minimalPutOverride, refresh);
         }
       });
       return false; // nothing is written before the commit
     }
-    return cache.putFromLoad(bytes, stored, v, lease, minimalPutOverride, times)
-        == PutOutcome.STORED;
+    return put(bytes, stored, v, lease, minimalPutOverride, refresh);
+  }
+
+  /**
+   * A put from a load. Under CacheMode REFRESH a value already cached may be older than the row
+   * (changed behind Hibernate's back): it is invalidated, and the loaded value put again, which
+   * lands over the tombstone of its own version (a versioned row) or is cached by the next lease
+   * (an unversioned one). A concurrent writer's lock or tombstone refuses it, as any put.
+   */
+  private boolean put(byte[] bytes, byte[] stored, long version, @Nullable String lease,
+      boolean minimal, boolean refresh) {
+    PutOutcome put = cache.putFromLoad(bytes, stored, version, lease, minimal, times);
+    if (put == PutOutcome.REJECTED_PRESENT && refresh) {
+      cache.evict(bytes, times);
+      put = cache.putFromLoad(bytes, stored, version, null, false, times);
+    }
+    return put == PutOutcome.STORED;
   }
 
   // Writes: lock at flush, unlock after completion
@@ -205,13 +232,13 @@ abstract class ProtocolAccess implements CachedDomainDataAccess {
       return null;
     }
     RingLock lock = tx.locked(k);
-    cache.lock(bytes, lock.lockId(), times);
+    tx.lock(session, bytes, times);
     if (accessType == AccessType.TRANSACTIONAL) {
       // The outcome follows the key's last action: a later delete or invalidating update must
       // not publish the value an earlier update of this transaction left.
       lock.publish(null, Lookup.NO_VERSION);
       if (tx.firstLock(k)) {
-        tx.defer(committed -> cache.unlock(bytes, lock.outcome(committed), times));
+        tx.defer(committed -> tx.unlock(bytes, lock.outcome(committed), times));
       }
     } else if (tx.firstLock(k)) {
       // Hibernate takes a collection's lock before any SQL of the flush, but registers its
@@ -219,7 +246,7 @@ abstract class ProtocolAccess implements CachedDomainDataAccess {
       // leaves the lock to us. Release it when the transaction ends, rather than after 2Θ.
       tx.defer(committed -> {
         if (tx.holdsLock(k)) {
-          cache.unlock(bytes, committed ? Unlock.committedDelete(lock.lockId())
+          tx.unlock(bytes, committed ? Unlock.committedDelete(lock.lockId())
               : Unlock.rolledBack(lock.lockId()), times);
         }
       });
@@ -248,7 +275,12 @@ abstract class ProtocolAccess implements CachedDomainDataAccess {
     // Hibernate does not say here whether the transaction committed (a delete, an update that
     // invalidates, or a rollback): the tombstone that blocks every put without a lease is right
     // for all three.
-    cache.unlock(bytes, Unlock.committedDelete(lockIdOf(session, lock)), times);
+    Unlock unlock = Unlock.committedDelete(lockIdOf(session, lock));
+    if (tx != null) {
+      tx.unlock(bytes, unlock, times);
+    } else {
+      cache.unlock(bytes, unlock, times);
+    }
   }
 
   /**
@@ -275,7 +307,8 @@ abstract class ProtocolAccess implements CachedDomainDataAccess {
     byte[] stored = accessType == AccessType.READ_WRITE ? encode(session, tx, value) : null;
     Unlock unlock = stored != null ? Unlock.committedValue(lockId, stored, v)
         : Unlock.committedInvalidate(lockId, v);
-    return cache.unlock(bytes, unlock, times) == UnlockOutcome.WROTE_VALUE;
+    tx.unlock(bytes, unlock, times);
+    return stored != null; // sent with the transaction's other unlocks, once they are all known
   }
 
   /** At flush, TRANSACTIONAL only: the value its lock publishes once the commit succeeded. */
@@ -447,7 +480,7 @@ abstract class ProtocolAccess implements CachedDomainDataAccess {
   // Helpers
 
   private static @Nullable RingTransaction transaction(SharedSessionContractImplementor session) {
-    return session.getCacheTransactionSynchronization() instanceof RingTransaction tx ? tx : null;
+    return RingTransaction.of(session);
   }
 
   private static String lockIdOf(SharedSessionContractImplementor session,

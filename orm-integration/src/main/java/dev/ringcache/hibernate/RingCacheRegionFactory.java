@@ -20,7 +20,6 @@ import org.hibernate.cache.spi.RegionFactory;
 import org.hibernate.cache.spi.TimestampsRegion;
 import org.hibernate.cache.spi.access.AccessType;
 import org.hibernate.cache.spi.support.RegionNameQualifier;
-import org.hibernate.cache.spi.support.SimpleTimestamper;
 import org.hibernate.engine.spi.SessionFactoryImplementor;
 import org.hibernate.engine.spi.SharedSessionContractImplementor;
 import org.jspecify.annotations.Nullable;
@@ -36,7 +35,9 @@ import org.jspecify.annotations.Nullable;
  * when every node is down (the application then runs at database speed until they return); a
  * wrong password or a bad setting fails the start with a {@link ConfigurationException}.
  *
- * <p>Query results are not cached yet: the query-results and timestamps regions hold nothing.
+ * <p>With the query cache on, {@code hibernate.cache.query_cache_factory=ringcache} is required:
+ * query results are then checked against ringcache's own timestamps cache ({@link
+ * RingTimestampsCache}), whose stamps come from one counter on the ring ({@link ClusterClock}).
  *
  * <p>Thread-safe.
  */
@@ -49,7 +50,7 @@ public final class RingCacheRegionFactory implements RegionFactory {
 
   /** What exists between start and stop. */
   private record State(RingCacheOptions options, ShardedCache cache, CachedValues values,
-      SessionFactoryOptions settings, String lockIdPrefix) {}
+      SessionFactoryOptions settings, String lockIdPrefix, ClusterClock clock) {}
 
   /** Made by Hibernate. */
   public RingCacheRegionFactory() {}
@@ -64,16 +65,33 @@ public final class RingCacheRegionFactory implements RegionFactory {
       throw new ConfigurationException(unavailable);
     }
     RingCacheOptions options = RingCacheOptions.parse(configValues);
+    if (settings.isQueryCacheEnabled()) {
+      checkQueryCache(settings);
+    }
     ShardedCache cache = options.configure(ShardedCache.builder())
         .classLoader(RingCacheRegionFactory.class.getClassLoader()).build();
     String prefix = Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36)
         + "-";
-    state = new State(options, cache, new CachedValues(ValueCodec.builder().build()), settings,
-        prefix);
-    LOG.log(Level.INFO, "ringcache started: {0}", options);
+    ClusterClock clock = new ClusterClock(cache, options.namespace(), options.maxTransaction());
     if (settings.isQueryCacheEnabled()) {
-      LOG.log(Level.WARNING, "hibernate.cache.use_query_cache is on, but ringcache does not cache "
-          + "query results yet: cached queries run against the database every time");
+      clock.draw(); // so that this JVM's first sessions do not all read as older than every table
+    }
+    state = new State(options, cache, new CachedValues(ValueCodec.builder().build()), settings,
+        prefix, clock);
+    LOG.log(Level.INFO, "ringcache started: {0}", options);
+  }
+
+  private static void checkQueryCache(SessionFactoryOptions settings) {
+    if (!(settings.getTimestampsCacheFactory() instanceof RingTimestampsCacheFactory)) {
+      throw new ConfigurationException("hibernate.cache.use_query_cache=true with ringcache needs "
+          + "hibernate.cache.query_cache_factory=ringcache, but it is "
+          + settings.getTimestampsCacheFactory().getClass().getName() + ": Hibernate's own "
+          + "timestamps cache reads a missing timestamp as fresh and compares the clocks of "
+          + "different JVMs, so it would serve stale query results");
+    }
+    String unavailable = QueryCacheInternals.unavailable();
+    if (unavailable != null) {
+      throw new ConfigurationException(unavailable);
     }
   }
 
@@ -107,15 +125,20 @@ public final class RingCacheRegionFactory implements RegionFactory {
     return new RingTransaction(this);
   }
 
+  /**
+   * The greatest query-cache stamp this JVM has seen ({@link ClusterClock#now}): no round trip.
+   * Only ringcache's timestamps cache compares it, with stamps from the same counter.
+   */
   @Override
   public long nextTimestamp() {
-    return SimpleTimestamper.next();
+    State s = state;
+    return s == null ? 0 : s.clock().now();
   }
 
-  /** Θ in the units of {@link #nextTimestamp()} (milliseconds × 4096). */
+  /** Θ in microseconds, the unit stamps start from (nothing of ringcache's uses it). */
   @Override
   public long getTimeout() {
-    return started().options().maxTransaction().toMillis() * SimpleTimestamper.ONE_MS;
+    return started().options().maxTransaction().toMillis() * 1000;
   }
 
   @Override
@@ -127,18 +150,22 @@ public final class RingCacheRegionFactory implements RegionFactory {
   @Override
   public QueryResultsRegion buildQueryResultsRegion(String regionName,
       SessionFactoryImplementor sessionFactory) {
-    return new UncachedQueryRegion(qualify(regionName), this);
+    return new RingQueryResultsRegion(qualify(regionName), this);
   }
 
   @Override
   public TimestampsRegion buildTimestampsRegion(String regionName,
       SessionFactoryImplementor sessionFactory) {
-    return new UncachedQueryRegion(qualify(regionName), this);
+    return new RingTimestampsRegion(qualify(regionName), this);
   }
 
   /** The nodes: for tests and tools that look at what is stored. */
   public ShardedCache cache() {
     return started().cache();
+  }
+
+  ClusterClock clock() {
+    return started().clock();
   }
 
   RingCacheOptions options() {

@@ -5,10 +5,12 @@ import org.hibernate.boot.registry.selector.SimpleStrategyRegistrationImpl;
 import org.hibernate.boot.registry.selector.StrategyRegistration;
 import org.hibernate.boot.registry.selector.StrategyRegistrationProvider;
 import org.hibernate.cache.spi.RegionFactory;
+import org.hibernate.cache.spi.TimestampsCacheFactory;
 
 /**
- * Registers {@link RingCacheRegionFactory} under the short name {@code ringcache}, so that {@code
- * hibernate.cache.region.factory_class=ringcache} selects it. Found by Hibernate through {@code
+ * Registers {@link RingCacheRegionFactory} and {@link RingTimestampsCacheFactory} under the short
+ * name {@code ringcache}, so that {@code hibernate.cache.region.factory_class=ringcache} and {@code
+ * hibernate.cache.query_cache_factory=ringcache} select them. Found by Hibernate through {@code
  * META-INF/services}.
  *
  * <p>Immutable and thread-safe.
@@ -19,7 +21,11 @@ public final class RingCacheStrategyRegistration implements StrategyRegistration
 
   @Override
   public Iterable<StrategyRegistration<?>> getStrategyRegistrations() {
-    return List.of(new SimpleStrategyRegistrationImpl<>(RegionFactory.class,
-        RingCacheRegionFactory.class, SHORT_NAME, RingCacheRegionFactory.class.getName()));
+    return List.of(
+        new SimpleStrategyRegistrationImpl<>(RegionFactory.class, RingCacheRegionFactory.class,
+            SHORT_NAME, RingCacheRegionFactory.class.getName()),
+        new SimpleStrategyRegistrationImpl<>(TimestampsCacheFactory.class,
+            RingTimestampsCacheFactory.class, SHORT_NAME,
+            RingTimestampsCacheFactory.class.getName()));
   }
 }

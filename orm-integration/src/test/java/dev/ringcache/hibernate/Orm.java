@@ -63,6 +63,7 @@ final class Orm implements AutoCloseable {
     settings.put("hibernate.hbm2ddl.auto", createSchema ? "create" : "none");
     settings.put("hibernate.cache.use_second_level_cache", "true");
     settings.put("hibernate.cache.region.factory_class", "ringcache");
+    settings.put("hibernate.cache.query_cache_factory", "ringcache");
     settings.put("jakarta.persistence.sharedCache.mode", "ENABLE_SELECTIVE");
     String strategy = setup.access().getExternalName();
     settings.put("hibernate.cache.default_cache_concurrency_strategy", strategy);

@@ -88,7 +88,8 @@ class RaceOnServersIT extends RaceScenarios {
     String jdbc = ring == Ring.MIXED_ON_POSTGRES ? POSTGRES + "&currentSchema=" + schema
         : "jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=30000";
     Orm.Setup setup = new Orm.Setup(jdbc, nodes, name, access,
-        Map.of(RingCacheSettings.MAX_TRANSACTION, "1s"));
+        Map.of(RingCacheSettings.MAX_TRANSACTION, "1s", "hibernate.cache.use_query_cache",
+            "true"));
     // One schema per access type on PostgreSQL: the first factory of each creates its tables.
     if (ring == Ring.MIXED_ON_POSTGRES) {
       String own = schema + "_" + access.getExternalName().replace('-', '_');
@@ -199,5 +200,60 @@ class RaceOnServersIT extends RaceScenarios {
       throws Exception {
     ring = r;
     writerStoppedAfterCommit_neverLetsTheOldValueBeRead(access, type, TWO_THETA_MILLIS);
+  }
+
+  static Stream<Arguments> queries() {
+    List<Arguments> all = new ArrayList<>();
+    for (Ring r : Ring.values()) {
+      all.add(Arguments.of(r, AccessType.READ_WRITE, Item.class));
+      all.add(Arguments.of(r, AccessType.TRANSACTIONAL, Note.class));
+    }
+    return all.stream();
+  }
+
+  @ParameterizedTest(name = "{0} {1} {2}")
+  @MethodSource("queries")
+  void queryCache_afterAnUpdateOnTheOtherServer(Ring r, AccessType access,
+      Class<? extends Named> type) {
+    ring = r;
+    queryResult_afterAnUpdateOnTheOtherServer_isNotServed(access, type);
+  }
+
+  @ParameterizedTest(name = "{0} {1} {2}")
+  @MethodSource("queries")
+  void queryCache_readBeforeAnUpdateCommits(Ring r, AccessType access,
+      Class<? extends Named> type) throws Exception {
+    ring = r;
+    queryResult_readBeforeAnUpdateCommits_isNotServed(access, type);
+  }
+
+  @ParameterizedTest(name = "{0} {1} {2}")
+  @MethodSource("queries")
+  void queryCache_afterARolledBackUpdate(Ring r, AccessType access,
+      Class<? extends Named> type) {
+    ring = r;
+    queryResult_afterARolledBackUpdate_isTheCommittedOne(access, type);
+  }
+
+  @ParameterizedTest(name = "{0} {1} {2}")
+  @MethodSource("queries")
+  void queryCache_afterABulkUpdate(Ring r, AccessType access, Class<? extends Named> type) {
+    ring = r;
+    queryResult_afterABulkUpdate_isNotServed(access, type);
+  }
+
+  @ParameterizedTest(name = "{0} {1} {2}")
+  @MethodSource("queries")
+  void queryCache_ofAnOpenTransaction(Ring r, AccessType access, Class<? extends Named> type) {
+    ring = r;
+    queryResult_ofAnOpenTransaction_isNotServedToOthers(access, type);
+  }
+
+  @ParameterizedTest(name = "{0} {1} {2}")
+  @MethodSource("queries")
+  void queryCache_whileAWriterIsStoppedAfterCommit(Ring r, AccessType access,
+      Class<? extends Named> type) throws Exception {
+    ring = r;
+    queryResult_whileAWriterIsStoppedAfterCommit_isNeverTheOldOne(access, type, TWO_THETA_MILLIS);
   }
 }

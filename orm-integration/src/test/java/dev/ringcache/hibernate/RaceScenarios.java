@@ -525,4 +525,151 @@ abstract class RaceScenarios {
     writer.get(30, TimeUnit.SECONDS);
     assertBothRead(access, type, id, "v2");
   }
+
+  /**
+   * A transaction's locks reach the nodes only just before its commit: until then it must neither
+   * read the old cached value of what it changed nor put what it reloads of its own change.
+   */
+  void ownChange_reloadedInItsTransaction_isSeenThereAndNeverCached(AccessType access,
+      Class<? extends Named> type) {
+    long id = freshRow(access, type, "v1");
+    assertBothRead(access, type, id, "v1");
+    b(access).inTxRolledBack(s -> {
+      s.find(type, id).setName("uncommitted");
+      s.flush();
+      s.clear();
+      assertThat(s.find(type, id).getName()).as("own change, reloaded").isEqualTo("uncommitted");
+    });
+    assertBothRead(access, type, id, "v1");
+    b(access).inTx(s -> {
+      s.find(type, id).setName("v2");
+      s.flush();
+      s.clear();
+      assertThat(s.find(type, id).getName()).as("own change, reloaded").isEqualTo("v2");
+      return null;
+    });
+    assertBothRead(access, type, id, "v2");
+  }
+
+  // ---- the query cache
+
+  /** The name of the row, found by a cacheable query on {@code orm}. */
+  static @Nullable String queriedName(Orm orm, Class<? extends Named> type, long id) {
+    return orm.inTx(s -> queriedName(s, type, id));
+  }
+
+  static @Nullable String queriedName(Session s, Class<? extends Named> type, long id) {
+    return s.createQuery("select n.name from " + type.getSimpleName() + " n where n.id = :id",
+            String.class)
+        .setParameter("id", id).setCacheable(true).getSingleResultOrNull();
+  }
+
+  /**
+   * Every cached query, from both servers, sees {@code expected}; and A's query cache serves it
+   * again soon (a server takes up to two runs to learn a table's new stamp, and a cleared results
+   * region up to one generation check interval to be trusted by both).
+   */
+  void assertBothQuery(AccessType access, Class<? extends Named> type, long id,
+      @Nullable String expected) {
+    a(access).factory.getStatistics().clear();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    for (int i = 0; i < 4 || (a(access).factory.getStatistics().getQueryCacheHitCount() == 0
+        && System.nanoTime() - deadline < 0); i++) {
+      assertThat(queriedName(a(access), type, id)).as("query %d on A", i).isEqualTo(expected);
+      assertThat(queriedName(b(access), type, id)).as("query %d on B", i).isEqualTo(expected);
+    }
+    assertThat(a(access).factory.getStatistics().getQueryCacheHitCount())
+        .as("query cache hits on A").isPositive();
+  }
+
+  void queryResult_afterAnUpdateOnTheOtherServer_isNotServed(AccessType access,
+      Class<? extends Named> type) {
+    long id = freshRow(access, type, "v1");
+    assertBothQuery(access, type, id, "v1");
+    rename(b(access), type, id, "v2");
+    assertBothQuery(access, type, id, "v2");
+  }
+
+  /** A query that read before an update committed, and put its result after: never served. */
+  void queryResult_readBeforeAnUpdateCommits_isNotServed(AccessType access,
+      Class<? extends Named> type) throws Exception {
+    long id = freshRow(access, type, "v1");
+    assertBothQuery(access, type, id, "v1");
+    // A's result is no longer fresh after the eviction: it runs the query and puts it again.
+    a(access).factory.getCache().evictDefaultQueryRegion();
+    String read = loadAroundWrite(access, type, s -> queriedName(s, type, id),
+        () -> rename(b(access), type, id, "v2"));
+    assertThat(read).as("the query read before the update").isEqualTo("v1");
+    assertBothQuery(access, type, id, "v2");
+  }
+
+  void queryResult_afterARolledBackUpdate_isTheCommittedOne(AccessType access,
+      Class<? extends Named> type) {
+    long id = freshRow(access, type, "v1");
+    assertBothQuery(access, type, id, "v1");
+    b(access).inTxRolledBack(s -> s.find(type, id).setName("never"));
+    assertBothQuery(access, type, id, "v1");
+  }
+
+  void queryResult_afterABulkUpdate_isNotServed(AccessType access, Class<? extends Named> type) {
+    long id = freshRow(access, type, "v1");
+    assertBothQuery(access, type, id, "v1");
+    b(access).inTx(s -> s.createMutationQuery("update " + type.getSimpleName()
+            + " set name = :n where id = :id")
+        .setParameter("n", "bulk").setParameter("id", id).executeUpdate());
+    assertBothQuery(access, type, id, "bulk");
+  }
+
+  /**
+   * A writer stopped after its database commit and before its after-completion work: its table
+   * lock keeps both servers' queries on the database, and once the lock expires (2Θ) queries are
+   * served from the cache again, never with the old value.
+   */
+  void queryResult_whileAWriterIsStoppedAfterCommit_isNeverTheOldOne(AccessType access,
+      Class<? extends Named> type, long twoThetaMillis) throws Exception {
+    long id = freshRow(access, type, "v1");
+    assertBothQuery(access, type, id, "v1");
+    Pause afterCommit = new Pause();
+    Future<?> writer = pool.submit(() -> {
+      b(access).connections.pauseAfterCommit(afterCommit);
+      rename(b(access), type, id, "v2");
+    });
+    afterCommit.awaitReached();
+    try {
+      List<String> reads = new ArrayList<>();
+      long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(twoThetaMillis + 500);
+      while (System.nanoTime() - until < 0) {
+        reads.add(queriedName(a(access), type, id));
+      }
+      assertThat(reads).as("queries after the commit, while its writer is stopped")
+          .isNotEmpty().containsOnly("v2");
+      // Memcached keeps an item up to 2 s longer than asked (whole seconds, rounded up).
+      a(access).factory.getStatistics().clear();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      while (a(access).factory.getStatistics().getQueryCacheHitCount() == 0
+          && System.nanoTime() - deadline < 0) {
+        assertThat(queriedName(a(access), type, id)).isEqualTo("v2");
+      }
+      assertThat(a(access).factory.getStatistics().getQueryCacheHitCount())
+          .as("served from the cache again once the lock expired").isPositive();
+    } finally {
+      afterCommit.release();
+    }
+    writer.get(30, TimeUnit.SECONDS);
+    assertBothQuery(access, type, id, "v2");
+  }
+
+  /** A transaction's own uncommitted change is seen by its queries and by no one else's. */
+  void queryResult_ofAnOpenTransaction_isNotServedToOthers(AccessType access,
+      Class<? extends Named> type) {
+    long id = freshRow(access, type, "v1");
+    assertBothQuery(access, type, id, "v1");
+    b(access).inTxRolledBack(s -> {
+      s.find(type, id).setName("uncommitted");
+      s.flush();
+      assertThat(queriedName(s, type, id)).as("own change").isEqualTo("uncommitted");
+      assertThat(queriedName(a(access), type, id)).as("on A meanwhile").isEqualTo("v1");
+    });
+    assertBothQuery(access, type, id, "v1");
+  }
 }

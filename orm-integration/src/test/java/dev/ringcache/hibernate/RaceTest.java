@@ -35,7 +35,8 @@ class RaceTest extends RaceScenarios {
     }
     String name = "race-" + access.getExternalName() + "-" + UUID.randomUUID();
     Orm.Setup setup = new Orm.Setup("jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=30000",
-        "local://" + name, name, access, Map.of(RingCacheSettings.MAX_TRANSACTION, "1s"));
+        "local://" + name, name, access, Map.of(RingCacheSettings.MAX_TRANSACTION, "1s",
+            "hibernate.cache.use_query_cache", "true"));
     as.put(access, Orm.start(setup, true));
     bs.put(access, Orm.start(setup, false));
   }
@@ -204,5 +205,56 @@ class RaceTest extends RaceScenarios {
   void writerStoppedAfterCommit(AccessType access, Class<? extends Named> type)
       throws Exception {
     writerStoppedAfterCommit_neverLetsTheOldValueBeRead(access, type, TWO_THETA_MILLIS);
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("writable")
+  void ownChange_reloadedInItsTransaction(AccessType access, Class<? extends Named> type) {
+    ownChange_reloadedInItsTransaction_isSeenThereAndNeverCached(access, type);
+  }
+
+  /** The query cache: it does not depend on the access type, so a few are enough. */
+  static Stream<Arguments> queries() {
+    return Stream.of(Arguments.of(AccessType.READ_WRITE, Item.class),
+        Arguments.of(AccessType.NONSTRICT_READ_WRITE, Note.class),
+        Arguments.of(AccessType.TRANSACTIONAL, Item.class));
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("queries")
+  void queryCache_afterAnUpdateOnTheOtherServer(AccessType access, Class<? extends Named> type) {
+    queryResult_afterAnUpdateOnTheOtherServer_isNotServed(access, type);
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("queries")
+  void queryCache_readBeforeAnUpdateCommits(AccessType access, Class<? extends Named> type)
+      throws Exception {
+    queryResult_readBeforeAnUpdateCommits_isNotServed(access, type);
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("queries")
+  void queryCache_afterARolledBackUpdate(AccessType access, Class<? extends Named> type) {
+    queryResult_afterARolledBackUpdate_isTheCommittedOne(access, type);
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("queries")
+  void queryCache_afterABulkUpdate(AccessType access, Class<? extends Named> type) {
+    queryResult_afterABulkUpdate_isNotServed(access, type);
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("queries")
+  void queryCache_ofAnOpenTransaction(AccessType access, Class<? extends Named> type) {
+    queryResult_ofAnOpenTransaction_isNotServedToOthers(access, type);
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("queries")
+  void queryCache_whileAWriterIsStoppedAfterCommit(AccessType access,
+      Class<? extends Named> type) throws Exception {
+    queryResult_whileAWriterIsStoppedAfterCommit_isNeverTheOldOne(access, type, TWO_THETA_MILLIS);
   }
 }

@@ -13,6 +13,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
+import org.hibernate.Session;
+import org.hibernate.Transaction;
 import org.hibernate.cache.spi.access.AccessType;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
@@ -30,8 +32,12 @@ class RoundTripsIT {
   }
 
   private static Orm orm(TestServer server) {
+    return orm(server.uri());
+  }
+
+  private static Orm orm(String nodes) {
     String name = "trips-" + UUID.randomUUID();
-    Orm.Setup setup = new Orm.Setup("jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1", server.uri(),
+    Orm.Setup setup = new Orm.Setup("jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1", nodes,
         name, AccessType.READ_WRITE, Map.of(RingCacheSettings.GENERATION_CHECK_INTERVAL, "10s"));
     return Orm.start(setup, true);
   }
@@ -101,6 +107,47 @@ class RoundTripsIT {
         assertThat(trips).containsEntry("insert", 4L).containsEntry("miss then put", 4L)
             .containsEntry("find and update", 1L + 4L).containsEntry("find and delete", 1L + 4L);
       }
+    }
+  }
+
+  /**
+   * The locks of a transaction go out as one pipelined batch per node before the commit, and its
+   * unlocks as one after it: ten updated entities on one node cost the commit two round trips.
+   */
+  @Test
+  void redis_aCommitThatUpdatedTenEntities_costs2RoundTrips() throws Exception {
+    try (TestServer server = TestServers.redis().start();
+        TurnCountingProxy proxy = new TurnCountingProxy(server.host(), server.port());
+        Orm orm = orm("redis://" + server.host() + ":" + proxy.port())) {
+      assertThat(commitOfTenUpdates(orm, proxy)).isEqualTo(2);
+      for (long id = 1; id <= 10; id++) {
+        long key = id;
+        String name = orm.inTx(s -> s.find(Plain.class, key).getName());
+        assertThat(name).isEqualTo("v2");
+      }
+      assertThat(orm.factory.getStatistics().getSecondLevelCacheHitCount())
+          .as("the committed values were written through").isEqualTo(10);
+    }
+  }
+
+  /** The round trips of the commit of a transaction that updated ten cached entities. */
+  private static long commitOfTenUpdates(Orm orm, TurnCountingProxy proxy) {
+    orm.inTx(s -> {
+      for (long id = 1; id <= 10; id++) {
+        s.persist(new Plain(id, "v1"));
+      }
+      return null;
+    });
+    try (Session session = orm.factory.openSession()) {
+      Transaction tx = session.beginTransaction();
+      for (long id = 1; id <= 10; id++) {
+        session.find(Plain.class, id).setName("v2");
+      }
+      long before = proxy.turns();
+      tx.commit();
+      long trips = proxy.turns() - before;
+      orm.factory.getStatistics().clear();
+      return trips;
     }
   }
 
