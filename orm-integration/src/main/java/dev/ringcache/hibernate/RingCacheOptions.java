@@ -9,6 +9,7 @@ import static dev.ringcache.hibernate.RingCacheSettings.DEFAULT_GENERATION_CHECK
 import static dev.ringcache.hibernate.RingCacheSettings.DEFAULT_TTL;
 import static dev.ringcache.hibernate.RingCacheSettings.FAILURE_THRESHOLD;
 import static dev.ringcache.hibernate.RingCacheSettings.MAX_TRANSACTION;
+import static dev.ringcache.hibernate.RingCacheSettings.METRICS;
 import static dev.ringcache.hibernate.RingCacheSettings.NAMESPACE;
 import static dev.ringcache.hibernate.RingCacheSettings.NODES;
 import static dev.ringcache.hibernate.RingCacheSettings.PLACEMENT;
@@ -21,6 +22,7 @@ import static dev.ringcache.hibernate.RingCacheSettings.REGION_TTL;
 import static dev.ringcache.hibernate.RingCacheSettings.REPLICAS;
 import static dev.ringcache.hibernate.RingCacheSettings.TTL;
 
+import dev.ringcache.api.CacheMetrics;
 import dev.ringcache.api.ConfigurationException;
 import dev.ringcache.api.DurationFormat;
 import dev.ringcache.api.EntryTimes;
@@ -70,7 +72,7 @@ final class RingCacheOptions {
   /** The global settings ringcache knows, in the order of {@link RingCacheSettings}. */
   static final Set<String> SETTINGS = Collections.unmodifiableSet(new LinkedHashSet<>(List.of(
       NODES, NAMESPACE, PLACEMENT, REPLICAS, TTL, MAX_TRANSACTION, QUARANTINE, FAILURE_THRESHOLD,
-      PROBE_INTERVAL, GENERATION_CHECK_INTERVAL)));
+      PROBE_INTERVAL, GENERATION_CHECK_INTERVAL, METRICS)));
   /** The per-region settings ringcache knows, the part after {@code region.<region>.}. */
   static final Set<String> REGION_SETTINGS = Set.of(REGION_TTL);
 
@@ -90,6 +92,7 @@ final class RingCacheOptions {
   private final Duration probeInterval;
   private final Duration generationCheckInterval;
   private final Map<String, Duration> regionTtls;
+  private final CacheMetrics metrics;
 
   private RingCacheOptions(Reader r) {
     this.namespace = Objects.requireNonNull(r.namespace);
@@ -105,6 +108,7 @@ final class RingCacheOptions {
     this.probeInterval = r.probeInterval;
     this.generationCheckInterval = r.generationCheckInterval;
     this.regionTtls = Collections.unmodifiableMap(new TreeMap<>(r.regionTtls));
+    this.metrics = r.metrics;
   }
 
   /**
@@ -174,6 +178,11 @@ final class RingCacheOptions {
     return generationCheckInterval;
   }
 
+  /** Where the node layer reports what it does. */
+  CacheMetrics metrics() {
+    return metrics;
+  }
+
   /** The regions named by per-region settings, sorted. */
   Set<String> configuredRegions() {
     return regionTtls.keySet();
@@ -192,13 +201,14 @@ final class RingCacheOptions {
   }
 
   /**
-   * Gives {@code builder} the nodes, placement, replicas, failure threshold, probe interval and
-   * quarantine; returns it.
+   * Gives {@code builder} the nodes, placement, replicas, failure threshold, probe interval,
+   * quarantine and metrics; returns it.
    */
   ShardedCache.Builder configure(ShardedCache.Builder builder) {
     Objects.requireNonNull(builder, "builder");
     return builder.nodes(nodeTexts).placement(placement).replicas(replicas)
-        .failureThreshold(failureThreshold).probeInterval(probeInterval).quarantine(quarantine);
+        .failureThreshold(failureThreshold).probeInterval(probeInterval).quarantine(quarantine)
+        .metrics(metrics);
   }
 
   /** Every setting, for a start-up log line; passwords hidden. */
@@ -210,6 +220,7 @@ final class RingCacheOptions {
         + ", quarantine=" + DurationFormat.format(quarantine) + ", failure_threshold="
         + failureThreshold + ", probe_interval=" + DurationFormat.format(probeInterval)
         + ", generation_check_interval=" + DurationFormat.format(generationCheckInterval)
+        + (metrics == CacheMetrics.NONE ? "" : ", metrics=" + metrics.getClass().getName())
         + regionTtls.entrySet().stream()
             .map(e -> ", region " + e.getKey() + " ttl=" + DurationFormat.format(e.getValue()))
             .collect(Collectors.joining()) + "]";
@@ -249,6 +260,7 @@ final class RingCacheOptions {
     Duration probeInterval = DEFAULT_PROBE_INTERVAL;
     Duration generationCheckInterval = DEFAULT_GENERATION_CHECK_INTERVAL;
     final Map<String, Duration> regionTtls = new TreeMap<>();
+    CacheMetrics metrics = CacheMetrics.NONE;
 
     Reader(Map<String, ?> properties) {
       this.properties = properties;
@@ -276,6 +288,7 @@ final class RingCacheOptions {
           MAX_PROBE_INTERVAL);
       generationCheckInterval = duration(GENERATION_CHECK_INTERVAL, DEFAULT_GENERATION_CHECK_INTERVAL,
           MIN_GENERATION_CHECK_INTERVAL, MAX_GENERATION_CHECK_INTERVAL);
+      metrics = metrics();
 
       before = problems.size();
       placement = placement();
@@ -334,6 +347,48 @@ final class RingCacheOptions {
       }
       if (properties.get(key) != null) {
         regionTtls.put(region, duration(key, DEFAULT_TTL, MIN_TTL, MAX_TTL));
+      }
+    }
+
+    /** The metrics setting: an instance, a class, or a class name. */
+    private CacheMetrics metrics() {
+      Object value = properties.get(METRICS);
+      if (value == null) {
+        return CacheMetrics.NONE;
+      }
+      if (value instanceof CacheMetrics given) {
+        return given;
+      }
+      String accepted = "; give a dev.ringcache.api.CacheMetrics instance, or the name of a class "
+          + "that implements it and has a public no-argument constructor";
+      Class<?> type;
+      if (value instanceof Class<?> given) {
+        type = given;
+      } else if (value instanceof CharSequence name && !name.toString().isBlank()) {
+        try {
+          type = Class.forName(name.toString().trim(), true,
+              RingCacheOptions.class.getClassLoader());
+        } catch (ClassNotFoundException | LinkageError e) {
+          problems.add(METRICS + ": '" + name + "' is not a class that can be loaded ("
+              + e.getClass().getSimpleName() + ")" + accepted);
+          return CacheMetrics.NONE;
+        }
+      } else {
+        problems.add(METRICS + ": " + (value instanceof CharSequence ? "blank text"
+            : "a " + value.getClass().getName()) + " is not accepted" + accepted);
+        return CacheMetrics.NONE;
+      }
+      if (!CacheMetrics.class.isAssignableFrom(type)) {
+        problems.add(METRICS + ": " + type.getName() + " does not implement CacheMetrics"
+            + accepted);
+        return CacheMetrics.NONE;
+      }
+      try {
+        return (CacheMetrics) type.getConstructor().newInstance();
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        problems.add(METRICS + ": " + type.getName() + " could not be made with a public "
+            + "no-argument constructor (" + e.getClass().getSimpleName() + ")" + accepted);
+        return CacheMetrics.NONE;
       }
     }
 

@@ -164,6 +164,11 @@ public final class RingCacheRegionFactory implements RegionFactory {
     return started().cache();
   }
 
+  /** The namespace every key of this factory starts with ({@link RingCacheSettings#NAMESPACE}). */
+  public String namespace() {
+    return started().options().namespace();
+  }
+
   ClusterClock clock() {
     return started().clock();
   }

@@ -151,6 +151,18 @@ public final class RingCacheSettings {
   public static final Duration DEFAULT_GENERATION_CHECK_INTERVAL = Duration.ofMillis(500);
 
   /**
+   * Where the node layer reports what it does: a {@link dev.ringcache.api.CacheMetrics} instance
+   * (when settings are passed programmatically), or the name of a class that implements it and
+   * has a public no-argument constructor. Every operation is reported with its node, its region
+   * and its latency; {@link dev.ringcache.api.CacheStatistics} keeps counts in memory, {@code
+   * dev.ringcache.api.micrometer.MicrometerCacheMetrics} registers Micrometer meters. The region
+   * factory does not close it.
+   *
+   * <p>Default: none (nothing is recorded).
+   */
+  public static final String METRICS = PREFIX + "metrics";
+
+  /**
    * The prefix of per-region settings: {@code hibernate.cache.ringcache.region.<region>.<setting>},
    * where {@code <region>} is the region name as Hibernate gives it (it may contain dots, e.g.
    * {@code com.example.Order}) and {@code <setting>} is one of the {@code REGION_} names below.

@@ -2,6 +2,7 @@ package dev.ringcache.hibernate;
 
 import static dev.ringcache.hibernate.RingCacheSettings.FAILURE_THRESHOLD;
 import static dev.ringcache.hibernate.RingCacheSettings.MAX_TRANSACTION;
+import static dev.ringcache.hibernate.RingCacheSettings.METRICS;
 import static dev.ringcache.hibernate.RingCacheSettings.NAMESPACE;
 import static dev.ringcache.hibernate.RingCacheSettings.NODES;
 import static dev.ringcache.hibernate.RingCacheSettings.PLACEMENT;
@@ -14,6 +15,8 @@ import static dev.ringcache.hibernate.RingCacheSettings.TTL;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ringcache.api.CacheMetrics;
+import dev.ringcache.api.CacheStatistics;
 import dev.ringcache.api.ConfigurationException;
 import dev.ringcache.api.EntryTimes;
 import dev.ringcache.api.NodeUri;
@@ -159,6 +162,7 @@ class RingCacheOptionsTest {
     all.put(FAILURE_THRESHOLD, "5");
     all.put(PROBE_INTERVAL, "250ms");
     all.put(GENERATION_CHECK_INTERVAL, "2s");
+    all.put(METRICS, " dev.ringcache.api.CacheStatistics ");
     assertThat(all.keySet()).as("every setting is given")
         .containsExactlyInAnyOrderElementsOf(RingCacheOptions.SETTINGS);
 
@@ -175,6 +179,7 @@ class RingCacheOptionsTest {
     assertThat(options.failureThreshold()).isEqualTo(5);
     assertThat(options.probeInterval()).isEqualTo(Duration.ofMillis(250));
     assertThat(options.generationCheckInterval()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(options.metrics()).isInstanceOf(CacheStatistics.class);
   }
 
   @Test
@@ -188,7 +193,8 @@ class RingCacheOptionsTest {
         QUARANTINE, Duration.ofSeconds(10),
         FAILURE_THRESHOLD, 7L,
         PROBE_INTERVAL, Duration.ofMillis(20),
-        REGION_PREFIX + "r.ttl", Duration.ofSeconds(3));
+        REGION_PREFIX + "r.ttl", Duration.ofSeconds(3),
+        METRICS, STATISTICS);
     assertThat(options.nodes()).map(NodeUri::host).containsExactly("typed-a", "typed-b");
     assertThat(options.placement()).isEqualTo(Placement.KETAMA);
     assertThat(options.replicas()).isEqualTo(40);
@@ -198,6 +204,30 @@ class RingCacheOptionsTest {
     assertThat(options.failureThreshold()).isEqualTo(7);
     assertThat(options.probeInterval()).isEqualTo(Duration.ofMillis(20));
     assertThat(options.regionOptions("r").ttl()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(options.metrics()).isSameAs(STATISTICS);
+    assertThat(parse(METRICS, CacheStatistics.class).metrics()).isInstanceOf(CacheStatistics.class)
+        .isNotSameAs(STATISTICS);
+  }
+
+  private static final CacheStatistics STATISTICS = new CacheStatistics();
+
+  @Test
+  void metrics_thatCannotBeMade_failNamingTheSettingAndWhatWouldDo() {
+    assertThat(parse().metrics()).isSameAs(CacheMetrics.NONE);
+    assertFails(METRICS, "com.example.NoSuchMetrics").hasMessageContaining(METRICS)
+        .hasMessageContaining("com.example.NoSuchMetrics")
+        .hasMessageContaining("CacheMetrics instance");
+    assertFails(METRICS, "java.lang.String")
+        .hasMessageContaining("java.lang.String does not implement CacheMetrics");
+    assertFails(METRICS, NoConstructor.class)
+        .hasMessageContaining("public no-argument constructor");
+    assertFails(METRICS, 42).hasMessageContaining("a java.lang.Integer is not accepted");
+    assertFails(METRICS, " ").hasMessageContaining("blank text is not accepted");
+  }
+
+  /** Metrics without a no-argument constructor. */
+  public static final class NoConstructor implements CacheMetrics {
+    public NoConstructor(String unused) {}
   }
 
   @Test
