@@ -138,6 +138,30 @@ public final class CacheKey {
     return new CacheKey(namespace, region, tenant, type, text.toString().getBytes(US_ASCII));
   }
 
+  /**
+   * The first bytes of every key of {@code namespace}: its escaped name and {@code :}. For
+   * {@link ShardedCache#usage}.
+   */
+  public static byte[] prefix(String namespace) {
+    Objects.requireNonNull(namespace, "namespace");
+    checkNotEmpty("namespace", namespace);
+    StringBuilder text = new StringBuilder(32);
+    KeyText.appendEscaped(text, namespace);
+    return text.append(':').toString().getBytes(US_ASCII);
+  }
+
+  /** The first bytes of every key of {@code region} in {@code namespace}. */
+  public static byte[] prefix(String namespace, String region) {
+    Objects.requireNonNull(namespace, "namespace");
+    Objects.requireNonNull(region, "region");
+    checkNotEmpty("namespace", namespace);
+    checkNotEmpty("region", region);
+    StringBuilder text = new StringBuilder(64);
+    KeyText.appendEscaped(text, namespace);
+    KeyText.appendEscaped(text.append(':'), region);
+    return text.append(':').toString().getBytes(US_ASCII);
+  }
+
   private static void checkNotEmpty(String what, String value) {
     if (value.isEmpty()) {
       throw new IllegalArgumentException(what + " must not be empty");

@@ -490,6 +490,35 @@ public final class ShardedCache implements AutoCloseable {
     return ring.ownership();
   }
 
+  /**
+   * What each node holds under {@code keyPrefix}, in the order of {@link #nodeIds()}: e.g. {@code
+   * usage(CacheKey.prefix(namespace, region))} for a region. Each node walks all its keys, so this
+   * is for statistics and tools, not for a hot path. A node that is down or quarantined, that
+   * fails, or that cannot list its keys reports {@link NodeUsage#unknown}; this neither trips nor
+   * resets its breaker. Keys longer than a node accepts are stored under a digest form that keeps
+   * their first 64 bytes: they are counted if {@code keyPrefix} is no longer than that.
+   */
+  public List<NodeUsage> usage(byte[] keyPrefix) {
+    Objects.requireNonNull(keyPrefix, "keyPrefix");
+    checkOpen();
+    ConsistentHashRing<NodeGuard> snapshot = ring;
+    List<NodeUsage> usage = new ArrayList<>();
+    for (String id : snapshot.nodeIds()) {
+      NodeGuard guard = snapshot.node(id);
+      NodeState state = guard.state();
+      if (state == NodeState.DOWN || state == NodeState.QUARANTINED) {
+        usage.add(NodeUsage.unknown(id));
+        continue;
+      }
+      try {
+        usage.add(guard.node().usage(keyPrefix));
+      } catch (RuntimeException e) {
+        usage.add(NodeUsage.unknown(id));
+      }
+    }
+    return List.copyOf(usage);
+  }
+
   /** Where the node {@code id} stands: up, down, quarantined, or taking no puts yet. */
   public NodeState nodeState(String id) {
     Objects.requireNonNull(id, "id");

@@ -47,6 +47,21 @@ class CacheKeyTest {
   }
 
   @Test
+  void prefixes_areTheFirstBytesOfEveryKeyOfTheNamespaceAndRegion_escapedAlike() {
+    CacheKey key = CacheKey.of("my shop", "com.example:Order", "acme", "com.example.Order", 42L);
+    assertThat(new String(CacheKey.prefix("my shop"), US_ASCII))
+        .isEqualTo("my%20shop:");
+    assertThat(new String(CacheKey.prefix("my shop", "com.example:Order"),
+        US_ASCII)).isEqualTo("my%20shop:com.example%3AOrder:");
+    assertThat(key.toString()).startsWith(new String(CacheKey.prefix("my shop", "com.example:Order"),
+        US_ASCII));
+    assertThat(key.toString()).doesNotStartWith(new String(CacheKey.prefix("my shop", "com.example"),
+        US_ASCII));
+    assertThatThrownBy(() -> CacheKey.prefix("")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> CacheKey.prefix("ns", "")).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void of_goldenTexts_neverChange() {
     // The key encoding is a persistent contract: a change here makes every cached entry
     // unreachable. Never edit an expected value; add a new format instead.

@@ -59,6 +59,28 @@ class ShardedCacheFailureTest {
   }
 
   @Test
+  void usage_countsEachNodesKeys_andANodeThatFailsIsUnknown_withoutTrippingItsBreaker() {
+    ShardedCache cache = cache("a", "b");
+    for (int i = 0; i < 40; i++) {
+      cache.put(bytes("app:r:k" + i), bytes("v"), TTL);
+      cache.put(bytes("other:r:k" + i), bytes("v"), TTL);
+    }
+    List<NodeUsage> usage = cache.usage(bytes("app:"));
+    assertThat(usage).map(NodeUsage::nodeId).containsExactlyElementsOf(cache.nodeIds());
+    assertThat(usage).allMatch(NodeUsage::known);
+    assertThat(usage.stream().mapToLong(NodeUsage::entries).sum()).isEqualTo(40);
+    assertThat(usage).allMatch(u -> u.entries() > 0, "both nodes own some of 40 keys");
+
+    FaultyNodeProvider.set(name("a"), Fault.UNAVAILABLE);
+    List<NodeUsage> partial = cache.usage(bytes("app:"));
+    assertThat(partial.get(cache.nodeIds().indexOf(name("a")))).isEqualTo(
+        NodeUsage.unknown(name("a")));
+    assertThat(partial.get(cache.nodeIds().indexOf(name("b"))).known()).isTrue();
+    assertThat(cache.nodeState(name("a"))).as("statistics do not judge a node")
+        .isEqualTo(NodeState.UP);
+  }
+
+  @Test
   void aNodeThatFails_givesMissesAndSkipsPuts_neverAnException() {
     ShardedCache cache = cache("a");
     byte[] k = bytes("k");

@@ -10,6 +10,7 @@ import dev.ringcache.api.EvictOutcome;
 import dev.ringcache.api.InsertOutcome;
 import dev.ringcache.api.Lookup;
 import dev.ringcache.api.NodeUnavailableException;
+import dev.ringcache.api.NodeUsage;
 import dev.ringcache.api.PutOutcome;
 import dev.ringcache.api.RecordLostException;
 import dev.ringcache.api.RingCacheException;
@@ -423,6 +424,20 @@ final class MemcachedNode implements CacheNode {
     SpyClient c = ready(call, false);
     syncClock(c, true, call);
     markUp();
+  }
+
+  /**
+   * Counts with {@code lru_crawler metadump all} ({@link KeyDump}); unknown for a node that
+   * requires SASL, since such a server takes no text commands.
+   */
+  @Override
+  public NodeUsage usage(byte[] keyPrefix) {
+    ready(new Call(CacheOperation.PING), false); // fails as other calls do once the node is closed
+    if (options.authenticates()) {
+      return NodeUsage.unknown(id);
+    }
+    return new KeyDump(id, options.host, options.port, Math.max(options.timeoutMillis, 1000),
+        Math.max(options.timeoutMillis * 10, 5000)).usage(keyPrefix);
   }
 
   @Override

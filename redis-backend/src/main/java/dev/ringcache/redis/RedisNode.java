@@ -10,6 +10,7 @@ import dev.ringcache.api.EvictOutcome;
 import dev.ringcache.api.InsertOutcome;
 import dev.ringcache.api.Lookup;
 import dev.ringcache.api.NodeUnavailableException;
+import dev.ringcache.api.NodeUsage;
 import dev.ringcache.api.PutOutcome;
 import dev.ringcache.api.RingCacheException;
 import dev.ringcache.api.Unlock;
@@ -17,6 +18,7 @@ import dev.ringcache.api.UnlockOutcome;
 import dev.ringcache.api.spi.CacheNode;
 import dev.ringcache.api.spi.EntryProtocol;
 import dev.ringcache.api.spi.EntryRecord;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketTimeoutException;
@@ -44,6 +46,8 @@ import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
 
 /**
  * One Redis server, through a Jedis connection pool of its own. Every protocol step, and every
@@ -311,6 +315,51 @@ final class RedisNode implements CacheNode {
     CacheNode.checkSeed(seed);
     EntryTimes.checkTtlMillis(ttlMillis);
     return Long.parseLong(text(script(key, bytes("incr"), number(seed), number(ttlMillis))));
+  }
+
+  /** SCAN in steps of this many keys, each step's MEMORY USAGE pipelined. */
+  private static final int SCAN_STEP = 1000;
+
+  @Override
+  public NodeUsage usage(byte[] keyPrefix) {
+    ScanParams match = new ScanParams().match(globPrefix(keyPrefix)).count(SCAN_STEP);
+    return run(() -> {
+      long entries = 0;
+      long bytes = 0;
+      byte[] cursor = ScanParams.SCAN_POINTER_START_BINARY;
+      do {
+        ScanResult<byte[]> step = client.scan(cursor, match);
+        List<Response<Long>> sizes = new ArrayList<>(step.getResult().size());
+        try (Pipeline pipeline = client.pipelined()) {
+          for (byte[] key : step.getResult()) {
+            sizes.add(pipeline.memoryUsage(key));
+          }
+          pipeline.sync();
+        }
+        for (Response<Long> size : sizes) {
+          Long b = size.get();
+          if (b != null) { // null: the key expired since the scan found it
+            entries++;
+            bytes += b;
+          }
+        }
+        cursor = step.getCursorAsBytes();
+      } while (!Arrays.equals(cursor, ScanParams.SCAN_POINTER_START_BINARY));
+      return new NodeUsage(id, entries, bytes);
+    });
+  }
+
+  /** A SCAN MATCH pattern for the keys that start with {@code prefix}: its bytes, escaped, then *. */
+  static byte[] globPrefix(byte[] prefix) {
+    ByteArrayOutputStream glob = new ByteArrayOutputStream(prefix.length + 8);
+    for (byte b : prefix) {
+      if (b == '*' || b == '?' || b == '[' || b == ']' || b == '\\') {
+        glob.write('\\');
+      }
+      glob.write(b);
+    }
+    glob.write('*');
+    return glob.toByteArray();
   }
 
   @Override

@@ -17,6 +17,16 @@ final class ByteKey {
     this.hash = Arrays.hashCode(bytes);
   }
 
+  /** Whether the bytes start with {@code prefix}. */
+  boolean startsWith(byte[] prefix) {
+    return bytes.length >= prefix.length
+        && Arrays.equals(bytes, 0, prefix.length, prefix, 0, prefix.length);
+  }
+
+  int length() {
+    return bytes.length;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof ByteKey that && hash == that.hash && Arrays.equals(bytes, that.bytes);

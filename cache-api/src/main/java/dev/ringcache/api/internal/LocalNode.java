@@ -5,6 +5,7 @@ import dev.ringcache.api.EvictOutcome;
 import dev.ringcache.api.InsertOutcome;
 import dev.ringcache.api.Lookup;
 import dev.ringcache.api.NodeUnavailableException;
+import dev.ringcache.api.NodeUsage;
 import dev.ringcache.api.PutOutcome;
 import dev.ringcache.api.Unlock;
 import dev.ringcache.api.UnlockOutcome;
@@ -129,6 +130,12 @@ final class LocalNode implements CacheNode {
   @Override
   public void clear() {
     store().clear();
+  }
+
+  @Override
+  public NodeUsage usage(byte[] keyPrefix) {
+    long[] usage = store().usage(keyPrefix);
+    return new NodeUsage(id(), usage[0], usage[1]);
   }
 
   @Override

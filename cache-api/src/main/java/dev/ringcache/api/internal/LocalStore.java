@@ -115,6 +115,30 @@ final class LocalStore {
     return counter.value();
   }
 
+  /**
+   * The live records and counters whose key starts with {@code prefix}: their number, and the
+   * bytes of their keys and values.
+   */
+  long[] usage(byte[] prefix) {
+    long now = now();
+    long entries = 0;
+    long bytes = 0;
+    for (var e : records.asMap().entrySet()) {
+      if (e.getKey().startsWith(prefix) && e.getValue().expiresAtMillis() > now) {
+        byte[] value = e.getValue().value();
+        entries++;
+        bytes += e.getKey().length() + (value == null ? 0 : value.length);
+      }
+    }
+    for (var e : counters.asMap().entrySet()) {
+      if (e.getKey().startsWith(prefix) && e.getValue().expiresAtMillis() > now) {
+        entries++;
+        bytes += e.getKey().length() + Long.BYTES;
+      }
+    }
+    return new long[] {entries, bytes};
+  }
+
   /** Removes every record and counter. */
   void clear() {
     records.invalidateAll();

@@ -4,6 +4,7 @@ import dev.ringcache.api.EntryTimes;
 import dev.ringcache.api.EvictOutcome;
 import dev.ringcache.api.InsertOutcome;
 import dev.ringcache.api.Lookup;
+import dev.ringcache.api.NodeUsage;
 import dev.ringcache.api.PutOutcome;
 import dev.ringcache.api.Unlock;
 import dev.ringcache.api.UnlockOutcome;
@@ -183,6 +184,16 @@ public interface CacheNode extends AutoCloseable {
    * Redis: its database).
    */
   void clear();
+
+  /**
+   * How many records the node holds whose stored key starts with {@code keyPrefix}, and the bytes
+   * they take ({@link NodeUsage}). Walks every key of the node: for tools and statistics, never
+   * for a hot path. A node that cannot list its keys returns {@link NodeUsage#unknown}; one that
+   * fails throws as any operation does.
+   */
+  default NodeUsage usage(byte[] keyPrefix) {
+    return NodeUsage.unknown(id());
+  }
 
   /** The record under a key as the protocol sees it, or null if absent: for tests and tools. */
   @Nullable EntryRecord inspect(byte[] key);

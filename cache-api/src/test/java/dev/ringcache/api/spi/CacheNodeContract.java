@@ -8,6 +8,7 @@ import dev.ringcache.api.EntryTimes;
 import dev.ringcache.api.EvictOutcome;
 import dev.ringcache.api.InsertOutcome;
 import dev.ringcache.api.Lookup;
+import dev.ringcache.api.NodeUsage;
 import dev.ringcache.api.PutOutcome;
 import dev.ringcache.api.Unlock;
 import dev.ringcache.api.UnlockOutcome;
@@ -574,6 +575,27 @@ public abstract class CacheNodeContract {
     if (last.state() == EntryRecord.State.VALUE) {
       assertThat(written).contains(new String(Objects.requireNonNull(last.value()), UTF_8));
     }
+  }
+
+  // ---- usage
+
+  @Test
+  void usage_countsTheRecordsOfEveryKind_underALiteralPrefix() {
+    String under = "u*[?]\\:"; // glob characters, to be taken literally
+    node.put(key(under + "plain"), bytes("v"), 60_000);
+    node.putFromLoad(key(under + "value"), bytes("loaded"), 1, null, false, LONG);
+    node.lock(key(under + "locked"), "w1", LONG);
+    node.evict(key(under + "tombstone"), LONG);
+    node.increment(key(under + "counter"), 1, 60_000);
+    node.put(key("uX[?]\\:glob-would-match"), bytes("v"), 60_000);
+    node.put(key("elsewhere"), bytes("v"), 60_000);
+
+    NodeUsage usage = node.usage(key(under));
+    assertThat(usage.nodeId()).isEqualTo(node.id());
+    assertThat(usage.entries()).isEqualTo(5);
+    assertThat(usage.bytes()).as("at least the keys").isGreaterThanOrEqualTo(5L * key(under).length);
+    assertThat(node.usage(key("nothing-here:")).entries()).isZero();
+    assertThat(node.usage(key("")).entries()).as("the whole test's keys").isEqualTo(7);
   }
 
   // ---- counters
