@@ -2,10 +2,16 @@ package dev.ringcache.api;
 
 /**
  * Receives what a {@link ShardedCache} does, per node and per operation: every operation with its
- * latency and whether it failed, operations not attempted because the node was down or
+ * region and latency and whether it failed, operations not attempted because the node was down or
  * quarantined, node state changes, compare-and-set retries, values not stored because they were
  * too large, and records or values that could not be read back. Node ids never contain a
  * password, so they are safe as metric tags.
+ *
+ * <p>The region of an operation is that of its key: the second part of a {@link CacheKey}'s
+ * canonical form, as written there (a name with characters such as space or {@code :} appears
+ * escaped, {@code %20}). A batch whose keys belong to several regions reports {@link
+ * #SEVERAL_REGIONS}; keys not made by {@link CacheKey}, and operations on the whole node, report
+ * {@link #NO_REGION}.
  *
  * <p>Every method has an empty default; implement those you need. {@link CacheStatistics} keeps
  * counts in memory; {@code dev.ringcache.api.micrometer.MicrometerCacheMetrics} registers meters
@@ -18,12 +24,22 @@ public interface CacheMetrics {
   /** Records nothing. */
   CacheMetrics NONE = new CacheMetrics() {};
 
-  /** {@code operation} ran on the node and took {@code nanos}; {@code failed} if it threw. */
-  default void operation(String nodeId, CacheOperation operation, long nanos, boolean failed) {}
+  /** The region of an operation whose key is not a {@link CacheKey}, or of a whole node. */
+  String NO_REGION = "-";
 
-  /** {@code operation} was not sent: the node was {@link NodeState#DOWN}, quarantined, or takes
-   * no puts. */
-  default void notAttempted(String nodeId, CacheOperation operation) {}
+  /** The region of a batch whose keys belong to several regions. */
+  String SEVERAL_REGIONS = "*";
+
+  /**
+   * {@code operation} on keys of {@code region} ran on the node and took {@code nanos}; {@code
+   * failed} if it threw.
+   */
+  default void operation(String nodeId, String region, CacheOperation operation, long nanos,
+      boolean failed) {}
+
+  /** {@code operation} on keys of {@code region} was not sent: the node was {@link
+   * NodeState#DOWN}, quarantined, or takes no puts. */
+  default void notAttempted(String nodeId, String region, CacheOperation operation) {}
 
   /** The node changed state; {@link NodeState#QUARANTINED} counts as a quarantine. */
   default void stateChanged(String nodeId, NodeState state) {}

@@ -13,10 +13,10 @@ import java.util.concurrent.atomic.LongAccumulator;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * {@link CacheMetrics} that counts in memory, per node and per {@link CacheOperation}, for tests,
- * reports and applications without a metrics library. Read it with {@link #node(String)}, which
- * returns an immutable snapshot; the counters are never reset. Created and owned by the caller;
- * nothing to close.
+ * {@link CacheMetrics} that counts in memory, per node and per {@link CacheOperation}, and per
+ * region and operation, for tests, reports and applications without a metrics library. Read it
+ * with {@link #node(String)} and {@link #region(String)}, which return immutable snapshots; the
+ * counters are never reset. Created and owned by the caller; nothing to close.
  *
  * <p>Recording takes no lock. Each counter of a snapshot is exact, but a snapshot taken while
  * operations are recorded may see one counter of an operation before another (a count without
@@ -28,27 +28,25 @@ public final class CacheStatistics implements CacheMetrics {
   private static final CacheOperation[] OPERATIONS = CacheOperation.values();
 
   private final ConcurrentHashMap<String, NodeCounters> nodes = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, NodeCounters> regions = new ConcurrentHashMap<>();
 
   @Override
-  public void operation(String nodeId, CacheOperation operation, long nanos, boolean failed) {
-    OperationCounters counters = counters(nodeId).of(operation);
-    counters.count.increment();
-    if (failed) {
-      counters.failures.increment();
-    }
+  public void operation(String nodeId, String region, CacheOperation operation, long nanos,
+      boolean failed) {
     long positive = Math.max(0, nanos); // a clock that steps back must not lower the total
-    counters.totalNanos.add(positive);
-    counters.maxNanos.accumulate(positive);
+    counters(nodes, nodeId).of(operation).record(positive, failed);
+    counters(regions, region).of(operation).record(positive, failed);
   }
 
   @Override
-  public void notAttempted(String nodeId, CacheOperation operation) {
-    counters(nodeId).of(operation).notAttempted.increment();
+  public void notAttempted(String nodeId, String region, CacheOperation operation) {
+    counters(nodes, nodeId).of(operation).notAttempted.increment();
+    counters(regions, region).of(operation).notAttempted.increment();
   }
 
   @Override
   public void stateChanged(String nodeId, NodeState state) {
-    NodeCounters counters = counters(nodeId);
+    NodeCounters counters = counters(nodes, nodeId);
     NodeState previous = counters.state.getAndSet(state);
     if (state == NodeState.QUARANTINED && previous != NodeState.QUARANTINED) {
       counters.quarantines.incrementAndGet();
@@ -58,18 +56,18 @@ public final class CacheStatistics implements CacheMetrics {
   @Override
   public void casRetried(String nodeId, CacheOperation operation, int retries) {
     if (retries > 0) {
-      counters(nodeId).of(operation).casRetries.add(retries);
+      counters(nodes, nodeId).of(operation).casRetries.add(retries);
     }
   }
 
   @Override
   public void itemTooLarge(String nodeId, CacheOperation operation) {
-    counters(nodeId).of(operation).itemsTooLarge.increment();
+    counters(nodes, nodeId).of(operation).itemsTooLarge.increment();
   }
 
   @Override
   public void codecRejected(String nodeId, CacheOperation operation) {
-    counters(nodeId).of(operation).codecRejects.increment();
+    counters(nodes, nodeId).of(operation).codecRejects.increment();
   }
 
   /** The ids of the nodes anything was recorded for, in order. */
@@ -88,6 +86,22 @@ public final class CacheStatistics implements CacheMetrics {
         : counters.snapshot(nodeId);
   }
 
+  /** The regions anything was recorded for, in order (see {@link CacheMetrics} for names). */
+  public SortedSet<String> regionNames() {
+    return Collections.unmodifiableSortedSet(new TreeSet<>(regions.keySet()));
+  }
+
+  /**
+   * What has been recorded for the keys of {@code region} so far, over all nodes: the counters of
+   * each operation (sent, failed, latencies, not attempted; the node-health counters such as
+   * compare-and-set retries are kept per node only).
+   */
+  public Map<CacheOperation, OperationSnapshot> region(String region) {
+    Objects.requireNonNull(region, "region");
+    NodeCounters counters = regions.get(region);
+    return counters == null ? Map.of() : counters.operations();
+  }
+
   @Override
   public String toString() {
     StringBuilder text = new StringBuilder("CacheStatistics{");
@@ -99,9 +113,9 @@ public final class CacheStatistics implements CacheMetrics {
     return text.append('}').toString();
   }
 
-  private NodeCounters counters(String nodeId) {
-    NodeCounters counters = nodes.get(nodeId); // no lock when the node is known, the usual case
-    return counters != null ? counters : nodes.computeIfAbsent(nodeId, id -> new NodeCounters());
+  private static NodeCounters counters(ConcurrentHashMap<String, NodeCounters> map, String name) {
+    NodeCounters counters = map.get(name); // no lock when the name is known, the usual case
+    return counters != null ? counters : map.computeIfAbsent(name, id -> new NodeCounters());
   }
 
   /**
@@ -200,12 +214,15 @@ public final class CacheStatistics implements CacheMetrics {
     }
 
     NodeSnapshot snapshot(String nodeId) {
+      return new NodeSnapshot(nodeId, state.get(), quarantines.get(), operations());
+    }
+
+    Map<CacheOperation, OperationSnapshot> operations() {
       Map<CacheOperation, OperationSnapshot> snapshots = new EnumMap<>(CacheOperation.class);
       for (CacheOperation operation : OPERATIONS) {
         snapshots.put(operation, of(operation).snapshot());
       }
-      return new NodeSnapshot(nodeId, state.get(), quarantines.get(),
-          Collections.unmodifiableMap(snapshots));
+      return Collections.unmodifiableMap(snapshots);
     }
   }
 
@@ -218,6 +235,15 @@ public final class CacheStatistics implements CacheMetrics {
     final LongAdder casRetries = new LongAdder();
     final LongAdder itemsTooLarge = new LongAdder();
     final LongAdder codecRejects = new LongAdder();
+
+    void record(long nanos, boolean failed) {
+      count.increment();
+      if (failed) {
+        failures.increment();
+      }
+      totalNanos.add(nanos);
+      maxNanos.accumulate(nanos);
+    }
 
     OperationSnapshot snapshot() {
       return new OperationSnapshot(count.sum(), failures.sum(), totalNanos.sum(), maxNanos.get(),

@@ -74,7 +74,7 @@ final class NodeGuard {
    * #succeeded} or {@link #failed} after it. If not, it is counted as not attempted, and an
    * invalidation that cannot be sent quarantines the node.
    */
-  boolean admits(CacheOperation operation) {
+  boolean admits(CacheOperation operation, String region) {
     inFlight.incrementAndGet(); // before the state is read: see the class comment
     NodeState s = state;
     if (s == NodeState.UP || (s == NodeState.NO_PUTS && !operation.stores())) {
@@ -85,7 +85,7 @@ final class NodeGuard {
       return true;
     }
     inFlight.decrementAndGet();
-    metrics.notAttempted(node.id(), operation);
+    metrics.notAttempted(node.id(), region, operation);
     if (operation.invalidates()) {
       open(NodeState.QUARANTINED, operation, null);
     }
@@ -93,18 +93,18 @@ final class NodeGuard {
   }
 
   /** The operation admitted before succeeded after {@code nanos}. */
-  void succeeded(CacheOperation operation, long nanos) {
+  void succeeded(CacheOperation operation, String region, long nanos) {
     inFlight.decrementAndGet();
-    metrics.operation(node.id(), operation, nanos, false);
+    metrics.operation(node.id(), region, operation, nanos, false);
     if (failuresInARow.get() != 0) {
       failuresInARow.set(0);
     }
   }
 
   /** The operation admitted before failed after {@code nanos}. */
-  void failed(CacheOperation operation, long nanos, RuntimeException failure) {
+  void failed(CacheOperation operation, String region, long nanos, RuntimeException failure) {
     inFlight.decrementAndGet();
-    metrics.operation(node.id(), operation, nanos, true);
+    metrics.operation(node.id(), region, operation, nanos, true);
     if (operation.invalidates() || failure instanceof RecordLostException) {
       open(NodeState.QUARANTINED, operation, failure);
     } else if (Thread.currentThread().isInterrupted()) {
@@ -135,7 +135,7 @@ final class NodeGuard {
       awaitNothingInFlight();
       node.ping();
       node.clear();
-      metrics.operation(node.id(), CacheOperation.CLEAR, 0, false);
+      metrics.operation(node.id(), CacheMetrics.NO_REGION, CacheOperation.CLEAR, 0, false);
       banPuts(); // the quarantine period counts from the clearing
     } catch (ConfigurationException e) {
       throw e;
@@ -219,7 +219,7 @@ final class NodeGuard {
         // nothing admitted is in flight: the clear comes after every put sent before it. While
         // quarantined, nothing more is admitted, so nothing lands between the clear and now.
         node.clear();
-        metrics.operation(node.id(), CacheOperation.CLEAR, 0, false);
+        metrics.operation(node.id(), CacheMetrics.NO_REGION, CacheOperation.CLEAR, 0, false);
         synchronized (this) {
           putsResumeAt = System.nanoTime() + settings.quarantineNanos;
           putsBanned = true;

@@ -71,6 +71,7 @@ public final class ShardedCache implements AutoCloseable {
 
   private final NodeProviders providers;
   private final CacheMetrics metrics;
+  private final RegionNames regionNames = new RegionNames();
   private final NodeGuard.GuardSettings settings;
   private final ExecutorService batches;
   private final ScheduledExecutorService prober;
@@ -180,10 +181,11 @@ public final class ShardedCache implements AutoCloseable {
   /** The value stored under {@code key}, or null; null too when its node cannot be reached. */
   public byte @Nullable [] get(byte[] key) {
     NodeGuard guard = guardFor(key);
-    if (!guard.admits(CacheOperation.GET)) {
+    String region = regionOf(key);
+    if (!guard.admits(CacheOperation.GET, region)) {
       return null;
     }
-    byte[] stored = call(guard, CacheOperation.GET, () -> guard.node().get(storageKey(guard, key)),
+    byte[] stored = call(guard, CacheOperation.GET, region, () -> guard.node().get(storageKey(guard, key)),
         null);
     return stored == null ? null : unframe(guard, CacheOperation.GET, key, stored);
   }
@@ -196,10 +198,11 @@ public final class ShardedCache implements AutoCloseable {
     Objects.requireNonNull(value, "value");
     long ttlMillis = ttlMillis(ttl);
     NodeGuard guard = guardFor(key);
-    if (!guard.admits(CacheOperation.PUT)) {
+    String region = regionOf(key);
+    if (!guard.admits(CacheOperation.PUT, region)) {
       return;
     }
-    call(guard, CacheOperation.PUT, () -> {
+    call(guard, CacheOperation.PUT, region, () -> {
       guard.node().put(storageKey(guard, key), frame(guard, key, value), ttlMillis);
       return null;
     }, null);
@@ -211,10 +214,11 @@ public final class ShardedCache implements AutoCloseable {
    */
   public boolean delete(byte[] key) {
     NodeGuard guard = guardFor(key);
-    if (!guard.admits(CacheOperation.DELETE)) {
+    String region = regionOf(key);
+    if (!guard.admits(CacheOperation.DELETE, region)) {
       return false;
     }
-    return call(guard, CacheOperation.DELETE, () -> guard.node().delete(storageKey(guard, key)),
+    return call(guard, CacheOperation.DELETE, region, () -> guard.node().delete(storageKey(guard, key)),
         false);
   }
 
@@ -226,14 +230,15 @@ public final class ShardedCache implements AutoCloseable {
     Objects.requireNonNull(keys, "keys");
     byte[][] values = new byte[keys.size()][];
     perNode(keys, false, (guard, indexes) -> {
-      if (!guard.admits(CacheOperation.GET_ALL)) {
+      String region = regionOf(keys, indexes);
+      if (!guard.admits(CacheOperation.GET_ALL, region)) {
         return;
       }
       List<byte[]> storageKeys = new ArrayList<>(indexes.size());
       for (int i : indexes) {
         storageKeys.add(storageKey(guard, keys.get(i)));
       }
-      List<byte @Nullable []> found = call(guard, CacheOperation.GET_ALL,
+      List<byte @Nullable []> found = call(guard, CacheOperation.GET_ALL, region,
           () -> guard.node().getAll(storageKeys), null);
       if (found == null) {
         return;
@@ -262,7 +267,8 @@ public final class ShardedCache implements AutoCloseable {
     }
     long ttlMillis = ttlMillis(ttl);
     perNode(keys, false, (guard, indexes) -> {
-      if (!guard.admits(CacheOperation.PUT_ALL)) {
+      String region = regionOf(keys, indexes);
+      if (!guard.admits(CacheOperation.PUT_ALL, region)) {
         return;
       }
       List<byte[]> storageKeys = new ArrayList<>(indexes.size());
@@ -271,7 +277,7 @@ public final class ShardedCache implements AutoCloseable {
         storageKeys.add(storageKey(guard, keys.get(i)));
         framed.add(frame(guard, keys.get(i), values.get(i)));
       }
-      call(guard, CacheOperation.PUT_ALL, () -> {
+      call(guard, CacheOperation.PUT_ALL, region, () -> {
         guard.node().putAll(storageKeys, framed, ttlMillis);
         return null;
       }, null);
@@ -294,10 +300,11 @@ public final class ShardedCache implements AutoCloseable {
     CacheNode.checkSeed(seed);
     long ttlMillis = ttlMillis(ttl);
     NodeGuard guard = guardFor(key);
-    if (!guard.admits(CacheOperation.INCREMENT)) {
+    String region = regionOf(key);
+    if (!guard.admits(CacheOperation.INCREMENT, region)) {
       return OptionalLong.empty();
     }
-    return call(guard, CacheOperation.INCREMENT,
+    return call(guard, CacheOperation.INCREMENT, region,
         () -> OptionalLong.of(guard.node().increment(storageKey(guard, key), seed, ttlMillis)),
         OptionalLong.empty());
   }
@@ -312,10 +319,11 @@ public final class ShardedCache implements AutoCloseable {
   public Lookup getOrLease(byte[] key, boolean wantLease, EntryTimes times) {
     Objects.requireNonNull(times, "times");
     NodeGuard guard = guardFor(key);
-    if (!guard.admits(CacheOperation.GET_OR_LEASE)) {
+    String region = regionOf(key);
+    if (!guard.admits(CacheOperation.GET_OR_LEASE, region)) {
       return Lookup.miss();
     }
-    Lookup found = call(guard, CacheOperation.GET_OR_LEASE,
+    Lookup found = call(guard, CacheOperation.GET_OR_LEASE, region,
         () -> guard.node().getOrLease(storageKey(guard, key), wantLease,
             Long.toHexString(ThreadLocalRandom.current().nextLong()), times),
         Lookup.miss());
@@ -338,10 +346,11 @@ public final class ShardedCache implements AutoCloseable {
       EntryProtocol.checkId("leaseToken", leaseToken);
     }
     NodeGuard guard = guardFor(key);
-    if (!guard.admits(CacheOperation.PUT_FROM_LOAD)) {
+    String region = regionOf(key);
+    if (!guard.admits(CacheOperation.PUT_FROM_LOAD, region)) {
       return PutOutcome.SKIPPED;
     }
-    return call(guard, CacheOperation.PUT_FROM_LOAD,
+    return call(guard, CacheOperation.PUT_FROM_LOAD, region,
         () -> guard.node().putFromLoad(storageKey(guard, key), frame(guard, key, value), version,
             leaseToken, minimal, times), PutOutcome.SKIPPED);
   }
@@ -354,10 +363,11 @@ public final class ShardedCache implements AutoCloseable {
     EntryProtocol.checkId("lockId", lockId);
     Objects.requireNonNull(times, "times");
     NodeGuard guard = guardFor(key);
-    if (!guard.admits(CacheOperation.LOCK)) {
+    String region = regionOf(key);
+    if (!guard.admits(CacheOperation.LOCK, region)) {
       return false;
     }
-    return call(guard, CacheOperation.LOCK,
+    return call(guard, CacheOperation.LOCK, region,
         () -> guard.node().lock(storageKey(guard, key), lockId, times), false);
   }
 
@@ -369,10 +379,11 @@ public final class ShardedCache implements AutoCloseable {
     Objects.requireNonNull(unlock, "unlock");
     Objects.requireNonNull(times, "times");
     NodeGuard guard = guardFor(key);
-    if (!guard.admits(CacheOperation.UNLOCK)) {
+    String region = regionOf(key);
+    if (!guard.admits(CacheOperation.UNLOCK, region)) {
       return UnlockOutcome.NOT_DELIVERED;
     }
-    return call(guard, CacheOperation.UNLOCK,
+    return call(guard, CacheOperation.UNLOCK, region,
         () -> guard.node().unlock(storageKey(guard, key), framed(guard, key, unlock), times),
         UnlockOutcome.NOT_DELIVERED);
   }
@@ -392,14 +403,15 @@ public final class ShardedCache implements AutoCloseable {
     Boolean[] locked = new Boolean[keys.size()];
     Arrays.fill(locked, Boolean.FALSE);
     perNode(keys, true, (guard, indexes) -> {
-      if (!guard.admits(CacheOperation.LOCK_ALL)) {
+      String region = regionOf(keys, indexes);
+      if (!guard.admits(CacheOperation.LOCK_ALL, region)) {
         return;
       }
       List<byte[]> storageKeys = new ArrayList<>(indexes.size());
       for (int i : indexes) {
         storageKeys.add(storageKey(guard, keys.get(i)));
       }
-      List<Boolean> found = call(guard, CacheOperation.LOCK_ALL,
+      List<Boolean> found = call(guard, CacheOperation.LOCK_ALL, region,
           () -> guard.node().lockAll(storageKeys, lockId, times), null);
       if (found == null) {
         return;
@@ -425,7 +437,8 @@ public final class ShardedCache implements AutoCloseable {
     UnlockOutcome[] outcomes = new UnlockOutcome[keys.size()];
     Arrays.fill(outcomes, UnlockOutcome.NOT_DELIVERED);
     perNode(keys, true, (guard, indexes) -> {
-      if (!guard.admits(CacheOperation.UNLOCK_ALL)) {
+      String region = regionOf(keys, indexes);
+      if (!guard.admits(CacheOperation.UNLOCK_ALL, region)) {
         return;
       }
       List<byte[]> storageKeys = new ArrayList<>(indexes.size());
@@ -434,7 +447,7 @@ public final class ShardedCache implements AutoCloseable {
         storageKeys.add(storageKey(guard, keys.get(i)));
         framed.add(framed(guard, keys.get(i), unlocks.get(i)));
       }
-      List<UnlockOutcome> found = call(guard, CacheOperation.UNLOCK_ALL,
+      List<UnlockOutcome> found = call(guard, CacheOperation.UNLOCK_ALL, region,
           () -> guard.node().unlockAll(storageKeys, framed, times), null);
       if (found == null) {
         return;
@@ -451,10 +464,11 @@ public final class ShardedCache implements AutoCloseable {
     Objects.requireNonNull(value, "value");
     Objects.requireNonNull(times, "times");
     NodeGuard guard = guardFor(key);
-    if (!guard.admits(CacheOperation.AFTER_INSERT)) {
+    String region = regionOf(key);
+    if (!guard.admits(CacheOperation.AFTER_INSERT, region)) {
       return InsertOutcome.SKIPPED;
     }
-    return call(guard, CacheOperation.AFTER_INSERT,
+    return call(guard, CacheOperation.AFTER_INSERT, region,
         () -> guard.node().afterInsert(storageKey(guard, key), frame(guard, key, value), version,
             times), InsertOutcome.SKIPPED);
   }
@@ -466,10 +480,11 @@ public final class ShardedCache implements AutoCloseable {
   public EvictOutcome evict(byte[] key, EntryTimes times) {
     Objects.requireNonNull(times, "times");
     NodeGuard guard = guardFor(key);
-    if (!guard.admits(CacheOperation.EVICT)) {
+    String region = regionOf(key);
+    if (!guard.admits(CacheOperation.EVICT, region)) {
       return EvictOutcome.NOT_DELIVERED;
     }
-    return call(guard, CacheOperation.EVICT,
+    return call(guard, CacheOperation.EVICT, region,
         () -> guard.node().evict(storageKey(guard, key), times), EvictOutcome.NOT_DELIVERED);
   }
 
@@ -621,16 +636,27 @@ public final class ShardedCache implements AutoCloseable {
    * the caller first, so that a node that is out costs no lambda, key digest or frame), with any
    * failure turned into {@code fallback}: a cache failure never reaches the caller.
    */
-  private <R> R call(NodeGuard guard, CacheOperation operation, Supplier<R> work, R fallback) {
+  private <R> R call(NodeGuard guard, CacheOperation operation, String region,
+      Supplier<R> work, R fallback) {
     long start = System.nanoTime();
     try {
       R result = work.get();
-      guard.succeeded(operation, System.nanoTime() - start);
+      guard.succeeded(operation, region, System.nanoTime() - start);
       return result;
     } catch (RuntimeException e) {
-      guard.failed(operation, System.nanoTime() - start, e);
+      guard.failed(operation, region, System.nanoTime() - start, e);
       return fallback;
     }
+  }
+
+  /** The region of {@code key} for the metrics; not looked for when nothing records it. */
+  private String regionOf(byte[] key) {
+    return metrics == CacheMetrics.NONE ? CacheMetrics.NO_REGION : regionNames.of(key);
+  }
+
+  private String regionOf(List<byte[]> keys, List<Integer> indexes) {
+    return metrics == CacheMetrics.NONE ? CacheMetrics.NO_REGION
+        : regionNames.of(keys, indexes);
   }
 
   private byte @Nullable [] unframe(NodeGuard guard, CacheOperation operation, byte[] key,

@@ -17,14 +17,32 @@ import org.junit.jupiter.api.Test;
 /** In-memory metrics: every counter lands where it belongs, and only there. */
 class CacheStatisticsTest {
   private static final String NODE = "redis://cache-1:6379";
+  private static final String REGION = "com.example.Order";
   private static final String OTHER = "memcached://cache-2:11211";
 
   private final CacheStatistics statistics = new CacheStatistics();
 
   @Test
+  void regions_areCountedOverAllNodes_apartFromEachOther() {
+    statistics.operation(NODE, REGION, CacheOperation.GET, 100, false);
+    statistics.operation(OTHER, REGION, CacheOperation.GET, 300, true);
+    statistics.operation(NODE, "com.example.Customer", CacheOperation.GET, 50, false);
+    statistics.notAttempted(OTHER, REGION, CacheOperation.PUT);
+
+    assertThat(statistics.regionNames()).containsExactly("com.example.Customer", REGION);
+    assertThat(statistics.region(REGION).get(CacheOperation.GET))
+        .isEqualTo(new OperationSnapshot(2, 1, 400, 300, 0, 0, 0, 0));
+    assertThat(statistics.region(REGION).get(CacheOperation.PUT).notAttempted()).isEqualTo(1);
+    assertThat(statistics.region("com.example.Customer").get(CacheOperation.GET).count())
+        .isEqualTo(1);
+    assertThat(statistics.region("none")).isEmpty();
+    assertThat(statistics.node(NODE).operation(CacheOperation.GET).count()).isEqualTo(2);
+  }
+
+  @Test
   void operation_succeeded_countsItWithItsLatency() {
-    statistics.operation(NODE, CacheOperation.GET, 100, false);
-    statistics.operation(NODE, CacheOperation.GET, 300, false);
+    statistics.operation(NODE, REGION, CacheOperation.GET, 100, false);
+    statistics.operation(NODE, REGION, CacheOperation.GET, 300, false);
 
     assertThat(statistics.node(NODE).operation(CacheOperation.GET))
         .isEqualTo(new OperationSnapshot(2, 0, 400, 300, 0, 0, 0, 0));
@@ -33,8 +51,8 @@ class CacheStatisticsTest {
 
   @Test
   void operation_failed_countsAsFailure_andInTheCountAndLatency() {
-    statistics.operation(NODE, CacheOperation.LOCK, 50, false);
-    statistics.operation(NODE, CacheOperation.LOCK, 700, true);
+    statistics.operation(NODE, REGION, CacheOperation.LOCK, 50, false);
+    statistics.operation(NODE, REGION, CacheOperation.LOCK, 700, true);
 
     assertThat(statistics.node(NODE).operation(CacheOperation.LOCK))
         .isEqualTo(new OperationSnapshot(2, 1, 750, 700, 0, 0, 0, 0));
@@ -42,16 +60,16 @@ class CacheStatisticsTest {
 
   @Test
   void operation_maxNanos_isTheLongestEvenWhenItCameFirst() {
-    statistics.operation(NODE, CacheOperation.PUT, 900, false);
-    statistics.operation(NODE, CacheOperation.PUT, 10, false);
+    statistics.operation(NODE, REGION, CacheOperation.PUT, 900, false);
+    statistics.operation(NODE, REGION, CacheOperation.PUT, 10, false);
 
     assertThat(statistics.node(NODE).operation(CacheOperation.PUT).maxNanos()).isEqualTo(900);
   }
 
   @Test
   void operation_withNegativeLatency_countsButAddsNoTime() {
-    statistics.operation(NODE, CacheOperation.GET, 100, false);
-    statistics.operation(NODE, CacheOperation.GET, -5_000, false);
+    statistics.operation(NODE, REGION, CacheOperation.GET, 100, false);
+    statistics.operation(NODE, REGION, CacheOperation.GET, -5_000, false);
 
     assertThat(statistics.node(NODE).operation(CacheOperation.GET))
         .isEqualTo(new OperationSnapshot(2, 0, 100, 100, 0, 0, 0, 0));
@@ -59,8 +77,8 @@ class CacheStatisticsTest {
 
   @Test
   void notAttempted_countsApart_fromOperationsSent() {
-    statistics.notAttempted(NODE, CacheOperation.PUT_FROM_LOAD);
-    statistics.notAttempted(NODE, CacheOperation.PUT_FROM_LOAD);
+    statistics.notAttempted(NODE, REGION, CacheOperation.PUT_FROM_LOAD);
+    statistics.notAttempted(NODE, REGION, CacheOperation.PUT_FROM_LOAD);
 
     assertThat(statistics.node(NODE).operation(CacheOperation.PUT_FROM_LOAD))
         .isEqualTo(new OperationSnapshot(0, 0, 0, 0, 2, 0, 0, 0));
@@ -97,8 +115,8 @@ class CacheStatisticsTest {
 
   @Test
   void counters_stayWithTheirNodeAndOperation() {
-    statistics.operation(NODE, CacheOperation.GET, 10, true);
-    statistics.notAttempted(NODE, CacheOperation.GET);
+    statistics.operation(NODE, REGION, CacheOperation.GET, 10, true);
+    statistics.notAttempted(NODE, REGION, CacheOperation.GET);
     statistics.casRetried(NODE, CacheOperation.GET, 2);
     statistics.itemTooLarge(NODE, CacheOperation.GET);
     statistics.codecRejected(NODE, CacheOperation.GET);
@@ -135,7 +153,7 @@ class CacheStatisticsTest {
 
   @Test
   void node_unknown_isAllZerosAndUp() {
-    statistics.operation(NODE, CacheOperation.GET, 10, false);
+    statistics.operation(NODE, REGION, CacheOperation.GET, 10, false);
 
     NodeSnapshot unknown = statistics.node("local://never-seen");
     assertThat(unknown.nodeId()).isEqualTo("local://never-seen");
@@ -150,12 +168,12 @@ class CacheStatisticsTest {
 
   @Test
   void node_snapshot_doesNotChangeWithLaterOperations() {
-    statistics.operation(NODE, CacheOperation.GET, 10, false);
+    statistics.operation(NODE, REGION, CacheOperation.GET, 10, false);
     statistics.stateChanged(NODE, NodeState.QUARANTINED);
     NodeSnapshot before = statistics.node(NODE);
     OperationSnapshot getBefore = before.operation(CacheOperation.GET);
 
-    statistics.operation(NODE, CacheOperation.GET, 90, true);
+    statistics.operation(NODE, REGION, CacheOperation.GET, 90, true);
     statistics.stateChanged(NODE, NodeState.NO_PUTS);
     statistics.stateChanged(NODE, NodeState.QUARANTINED);
 
@@ -169,7 +187,7 @@ class CacheStatisticsTest {
   @Test
   void nodeIds_areTheNodesSeen_inOrder_andCannotBeChanged() {
     statistics.stateChanged(NODE, NodeState.DOWN);
-    statistics.notAttempted(OTHER, CacheOperation.PUT);
+    statistics.notAttempted(OTHER, REGION, CacheOperation.PUT);
 
     assertThat(statistics.nodeIds()).containsExactly(OTHER, NODE);
     assertThatThrownBy(() -> statistics.nodeIds().add("local://x"))
@@ -190,13 +208,13 @@ class CacheStatisticsTest {
           start.await();
           for (int i = 0; i < perThread; i++) {
             String node = i % 2 == 0 ? NODE : OTHER;
-            statistics.operation(node, CacheOperation.GET, i, i % 10 == 0);
-            statistics.notAttempted(node, CacheOperation.PUT);
+            statistics.operation(node, REGION, CacheOperation.GET, i, i % 10 == 0);
+            statistics.notAttempted(node, REGION, CacheOperation.PUT);
             statistics.casRetried(node, CacheOperation.UNLOCK, 2);
             statistics.itemTooLarge(node, CacheOperation.PUT);
             statistics.codecRejected(node, CacheOperation.GET);
           }
-          statistics.operation(NODE, CacheOperation.EVICT, 1_000_000 + thread, false);
+          statistics.operation(NODE, REGION, CacheOperation.EVICT, 1_000_000 + thread, false);
           return null;
         }));
       }
@@ -237,7 +255,7 @@ class CacheStatisticsTest {
 
   @Test
   void toString_namesEachNode_itsState_andTheOperationsSeen() {
-    statistics.operation(NODE, CacheOperation.PUT_FROM_LOAD, 10, false);
+    statistics.operation(NODE, REGION, CacheOperation.PUT_FROM_LOAD, 10, false);
     statistics.stateChanged(OTHER, NodeState.DOWN);
 
     assertThat(statistics.toString())

@@ -59,6 +59,41 @@ class ShardedCacheFailureTest {
   }
 
   @Test
+  void metrics_nameTheRegionOfEachKey_severalForAMixedBatch_andNoneForOtherKeys() {
+    CacheStatistics statistics = new CacheStatistics();
+    ShardedCache cache = ShardedCache.builder().nodes(List.of("faulty://" + name("a")))
+        .metrics(statistics).build();
+    caches.add(cache);
+    byte[] order = CacheKey.of("shop", "com.example.Order", null, "Order", 1L).bytes();
+    byte[] customer = CacheKey.of("shop", "cust omers", null, "Customer", 1L).bytes();
+    cache.get(order);
+    cache.get(order);
+    cache.get(customer);
+    cache.get(bytes("plain-key"));
+    cache.getAll(List.of(order, customer));
+    cache.getAll(List.of(order, order));
+
+    assertThat(statistics.regionNames())
+        .containsExactlyInAnyOrder("com.example.Order", "cust%20omers", "-", "*");
+    assertThat(statistics.region("com.example.Order").get(CacheOperation.GET).count())
+        .isEqualTo(2);
+    assertThat(statistics.region("com.example.Order").get(CacheOperation.GET_ALL).count())
+        .isEqualTo(1);
+    assertThat(statistics.region("cust%20omers").get(CacheOperation.GET).count()).isEqualTo(1);
+    assertThat(statistics.region(CacheMetrics.NO_REGION).get(CacheOperation.GET).count())
+        .isEqualTo(1);
+    assertThat(statistics.region(CacheMetrics.SEVERAL_REGIONS).get(CacheOperation.GET_ALL)
+        .count()).isEqualTo(1);
+
+    FaultyNodeProvider.set(name("a"), Fault.UNAVAILABLE);
+    for (int i = 0; i < 5; i++) {
+      cache.get(order);
+    }
+    assertThat(statistics.region("com.example.Order").get(CacheOperation.GET).notAttempted())
+        .as("once the breaker opened").isPositive();
+  }
+
+  @Test
   void usage_countsEachNodesKeys_andANodeThatFailsIsUnknown_withoutTrippingItsBreaker() {
     ShardedCache cache = cache("a", "b");
     for (int i = 0; i < 40; i++) {
@@ -618,7 +653,7 @@ class ShardedCacheFailureTest {
     final Map<String, AtomicInteger> failures = new ConcurrentHashMap<>();
 
     @Override
-    public void notAttempted(String nodeId, CacheOperation operation) {
+    public void notAttempted(String nodeId, String region, CacheOperation operation) {
       notAttempted.incrementAndGet();
     }
 
@@ -628,7 +663,8 @@ class ShardedCacheFailureTest {
     }
 
     @Override
-    public void operation(String nodeId, CacheOperation operation, long nanos, boolean failed) {
+    public void operation(String nodeId, String region, CacheOperation operation, long nanos,
+        boolean failed) {
       if (failed) {
         failures.computeIfAbsent(nodeId, n -> new AtomicInteger()).incrementAndGet();
       }

@@ -19,13 +19,14 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * something to record (the state gauge and the quarantine counter when a node is first seen).
  *
  * <table>
- *   <caption>Meters; tag {@code node} is the node id, {@code operation} a
- *   {@link CacheOperation#tagValue()}</caption>
+ *   <caption>Meters; tag {@code node} is the node id, {@code region} the region of the keys
+ *   (see {@link CacheMetrics}), {@code operation} a {@link CacheOperation#tagValue()}</caption>
  *   <tr><th>name</th><th>type</th><th>tags</th><th>what</th></tr>
  *   <tr><td>{@code ringcache.node.operations}</td><td>timer</td>
- *       <td>node, operation, outcome ({@code success} or {@code failure})</td>
+ *       <td>node, region, operation, outcome ({@code success} or {@code failure})</td>
  *       <td>operations sent to the node, and their latency</td></tr>
- *   <tr><td>{@code ringcache.node.not.attempted}</td><td>counter</td><td>node, operation</td>
+ *   <tr><td>{@code ringcache.node.not.attempted}</td><td>counter</td>
+ *       <td>node, region, operation</td>
  *       <td>operations not sent: the node was down, quarantined, or took no puts</td></tr>
  *   <tr><td>{@code ringcache.node.cas.retries}</td><td>counter</td><td>node, operation</td>
  *       <td>compare-and-set retries</td></tr>
@@ -56,6 +57,7 @@ public final class MicrometerCacheMetrics implements CacheMetrics {
   private static final String STATE = "ringcache.node.state";
 
   private static final String NODE = "node";
+  private static final String REGION = "region";
   private static final String OPERATION = "operation";
   private static final String OUTCOME = "outcome";
 
@@ -70,16 +72,15 @@ public final class MicrometerCacheMetrics implements CacheMetrics {
   }
 
   @Override
-  public void operation(String nodeId, CacheOperation operation, long nanos, boolean failed) {
-    meters(nodeId).timer(operation, failed).record(Math.max(0, nanos), TimeUnit.NANOSECONDS);
+  public void operation(String nodeId, String region, CacheOperation operation, long nanos,
+      boolean failed) {
+    meters(nodeId).region(region).timer(operation, failed)
+        .record(Math.max(0, nanos), TimeUnit.NANOSECONDS);
   }
 
   @Override
-  public void notAttempted(String nodeId, CacheOperation operation) {
-    NodeMeters meters = meters(nodeId);
-    meters.counter(meters.notAttempted, NOT_ATTEMPTED,
-        "Operations not sent: the node was down, quarantined, or took no puts", operation)
-        .increment();
+  public void notAttempted(String nodeId, String region, CacheOperation operation) {
+    meters(nodeId).region(region).notAttempted(operation).increment();
   }
 
   @Override
@@ -139,9 +140,7 @@ public final class MicrometerCacheMetrics implements CacheMetrics {
     final String nodeId;
     final AtomicInteger state = new AtomicInteger(gaugeValue(NodeState.UP));
     final Counter quarantines;
-    final AtomicReferenceArray<Timer> successes = new AtomicReferenceArray<>(OPERATION_COUNT);
-    final AtomicReferenceArray<Timer> failures = new AtomicReferenceArray<>(OPERATION_COUNT);
-    final AtomicReferenceArray<Counter> notAttempted = new AtomicReferenceArray<>(OPERATION_COUNT);
+    final ConcurrentHashMap<String, RegionMeters> regions = new ConcurrentHashMap<>();
     final AtomicReferenceArray<Counter> casRetries = new AtomicReferenceArray<>(OPERATION_COUNT);
     final AtomicReferenceArray<Counter> itemsTooLarge = new AtomicReferenceArray<>(OPERATION_COUNT);
     final AtomicReferenceArray<Counter> codecRejects = new AtomicReferenceArray<>(OPERATION_COUNT);
@@ -158,19 +157,10 @@ public final class MicrometerCacheMetrics implements CacheMetrics {
           .register(registry);
     }
 
-    Timer timer(CacheOperation operation, boolean failed) {
-      AtomicReferenceArray<Timer> timers = failed ? failures : successes;
-      Timer timer = timers.get(operation.ordinal());
-      if (timer == null) {
-        // Registering twice in a race is harmless: the registry returns the same timer.
-        timer = Timer.builder(OPERATIONS)
-            .description("Operations sent to the node, and their latency")
-            .tags(NODE, nodeId, OPERATION, operation.tagValue(),
-                OUTCOME, failed ? "failure" : "success")
-            .register(registry);
-        timers.set(operation.ordinal(), timer);
-      }
-      return timer;
+    RegionMeters region(String region) {
+      RegionMeters meters = regions.get(region);
+      return meters != null ? meters
+          : regions.computeIfAbsent(region, r -> new RegionMeters(nodeId, r));
     }
 
     Counter counter(AtomicReferenceArray<Counter> counters, String name, String description,
@@ -182,6 +172,47 @@ public final class MicrometerCacheMetrics implements CacheMetrics {
             .tags(NODE, nodeId, OPERATION, operation.tagValue())
             .register(registry);
         counters.set(operation.ordinal(), counter);
+      }
+      return counter;
+    }
+  }
+
+  /** The meters of one node's operations on one region's keys, kept by operation ordinal. */
+  private final class RegionMeters {
+    final String nodeId;
+    final String region;
+    final AtomicReferenceArray<Timer> successes = new AtomicReferenceArray<>(OPERATION_COUNT);
+    final AtomicReferenceArray<Timer> failures = new AtomicReferenceArray<>(OPERATION_COUNT);
+    final AtomicReferenceArray<Counter> notAttempted = new AtomicReferenceArray<>(OPERATION_COUNT);
+
+    RegionMeters(String nodeId, String region) {
+      this.nodeId = nodeId;
+      this.region = region;
+    }
+
+    Timer timer(CacheOperation operation, boolean failed) {
+      AtomicReferenceArray<Timer> timers = failed ? failures : successes;
+      Timer timer = timers.get(operation.ordinal());
+      if (timer == null) {
+        // Registering twice in a race is harmless: the registry returns the same timer.
+        timer = Timer.builder(OPERATIONS)
+            .description("Operations sent to the node, and their latency")
+            .tags(NODE, nodeId, REGION, region, OPERATION, operation.tagValue(),
+                OUTCOME, failed ? "failure" : "success")
+            .register(registry);
+        timers.set(operation.ordinal(), timer);
+      }
+      return timer;
+    }
+
+    Counter notAttempted(CacheOperation operation) {
+      Counter counter = notAttempted.get(operation.ordinal());
+      if (counter == null) {
+        counter = Counter.builder(NOT_ATTEMPTED)
+            .description("Operations not sent: the node was down, quarantined, or took no puts")
+            .tags(NODE, nodeId, REGION, region, OPERATION, operation.tagValue())
+            .register(registry);
+        notAttempted.set(operation.ordinal(), counter);
       }
       return counter;
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ringcache.api.CacheOperation;
 import dev.ringcache.api.NodeState;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
@@ -26,15 +27,16 @@ import org.junit.jupiter.api.Test;
 class MicrometerCacheMetricsTest {
   private static final String NODE = "redis://cache-1.example:6379";
   private static final String OTHER = "memcached://10.0.0.7:11211";
+  private static final String REGION = "com.example.Order";
 
   private final MeterRegistry registry = new SimpleMeterRegistry();
   private final MicrometerCacheMetrics metrics = new MicrometerCacheMetrics(registry);
 
   @Test
   void operation_recordsATimerPerNodeOperationAndOutcome() {
-    metrics.operation(NODE, CacheOperation.PUT_FROM_LOAD, 1_000, false);
-    metrics.operation(NODE, CacheOperation.PUT_FROM_LOAD, 3_000, false);
-    metrics.operation(NODE, CacheOperation.PUT_FROM_LOAD, 40_000, true);
+    metrics.operation(NODE, REGION, CacheOperation.PUT_FROM_LOAD, 1_000, false);
+    metrics.operation(NODE, REGION, CacheOperation.PUT_FROM_LOAD, 3_000, false);
+    metrics.operation(NODE, REGION, CacheOperation.PUT_FROM_LOAD, 40_000, true);
 
     Timer success = timer(NODE, "put-from-load", "success");
     assertThat(success.count()).isEqualTo(2);
@@ -48,7 +50,7 @@ class MicrometerCacheMetricsTest {
   @Test
   void everyOperation_hasTimersOfItsOwn_underItsTagValue() {
     for (CacheOperation operation : CacheOperation.values()) {
-      metrics.operation(NODE, operation, 10, false);
+      metrics.operation(NODE, REGION, operation, 10, false);
     }
     for (CacheOperation operation : CacheOperation.values()) {
       assertThat(timer(NODE, operation.tagValue(), "success").count()).as("%s", operation)
@@ -58,8 +60,26 @@ class MicrometerCacheMetricsTest {
   }
 
   @Test
+  void operationsOnTwoRegions_haveTimersOfTheirOwn_underTheRegionTag() {
+    metrics.operation(NODE, REGION, CacheOperation.GET, 10, false);
+    metrics.operation(NODE, "com.example.Customer", CacheOperation.GET, 10, false);
+    metrics.operation(NODE, "com.example.Customer", CacheOperation.GET, 10, false);
+    metrics.notAttempted(NODE, "com.example.Customer", CacheOperation.GET);
+
+    assertThat(registry.get("ringcache.node.operations").tags("node", NODE, "region", REGION,
+        "operation", "get", "outcome", "success").timer().count()).isEqualTo(1);
+    assertThat(registry.get("ringcache.node.operations").tags("node", NODE, "region",
+        "com.example.Customer", "operation", "get", "outcome", "success").timer().count())
+        .isEqualTo(2);
+    assertThat(registry.get("ringcache.node.not.attempted").tags("node", NODE, "region",
+        "com.example.Customer", "operation", "get").counter().count()).isEqualTo(1);
+    assertThat(registry.get("ringcache.node.operations").tags("node", NODE, "operation", "get")
+        .timers().stream().mapToLong(Timer::count).sum()).isEqualTo(3);
+  }
+
+  @Test
   void operation_withNegativeLatency_countsAsZero() {
-    metrics.operation(NODE, CacheOperation.GET, -7, false);
+    metrics.operation(NODE, REGION, CacheOperation.GET, -7, false);
 
     assertThat(timer(NODE, "get", "success").count()).isEqualTo(1);
     assertThat(timer(NODE, "get", "success").totalTime(TimeUnit.NANOSECONDS)).isZero();
@@ -67,9 +87,9 @@ class MicrometerCacheMetricsTest {
 
   @Test
   void notAttempted_countsPerNodeAndOperation() {
-    metrics.notAttempted(NODE, CacheOperation.PUT);
-    metrics.notAttempted(NODE, CacheOperation.PUT);
-    metrics.notAttempted(OTHER, CacheOperation.PUT);
+    metrics.notAttempted(NODE, REGION, CacheOperation.PUT);
+    metrics.notAttempted(NODE, REGION, CacheOperation.PUT);
+    metrics.notAttempted(OTHER, REGION, CacheOperation.PUT);
 
     assertThat(counter("ringcache.node.not.attempted", NODE, "put")).isEqualTo(2);
     assertThat(counter("ringcache.node.not.attempted", OTHER, "put")).isEqualTo(1);
@@ -102,7 +122,7 @@ class MicrometerCacheMetricsTest {
 
   @Test
   void stateGauge_followsTheState_withTheDocumentedValues() {
-    metrics.notAttempted(NODE, CacheOperation.GET);
+    metrics.notAttempted(NODE, REGION, CacheOperation.GET);
     assertThat(state(NODE)).isEqualTo(0);
 
     Map<NodeState, Double> documented = Map.of(
@@ -137,8 +157,8 @@ class MicrometerCacheMetricsTest {
     recordEverything(OTHER);
 
     Map<String, Set<String>> tagKeys = Map.of(
-        "ringcache.node.operations", Set.of("node", "operation", "outcome"),
-        "ringcache.node.not.attempted", Set.of("node", "operation"),
+        "ringcache.node.operations", Set.of("node", "region", "operation", "outcome"),
+        "ringcache.node.not.attempted", Set.of("node", "region", "operation"),
         "ringcache.node.cas.retries", Set.of("node", "operation"),
         "ringcache.node.items.too.large", Set.of("node", "operation"),
         "ringcache.node.codec.rejects", Set.of("node", "operation"),
@@ -153,6 +173,9 @@ class MicrometerCacheMetricsTest {
       assertThat(id.getTags().stream().map(Tag::getKey)).as(id.toString())
           .containsExactlyInAnyOrderElementsOf(tagKeys.get(id.getName()));
       assertThat(id.getTag("node")).isIn(NODE, OTHER);
+      if (id.getTag("region") != null) {
+        assertThat(id.getTag("region")).isEqualTo(REGION);
+      }
       if (id.getTag("operation") != null) {
         assertThat(id.getTag("operation")).isIn(operations);
       }
@@ -198,9 +221,9 @@ class MicrometerCacheMetricsTest {
   }
 
   private void recordEverything(String nodeId) {
-    metrics.operation(nodeId, CacheOperation.GET, 10, false);
-    metrics.operation(nodeId, CacheOperation.LOCK, 10, true);
-    metrics.notAttempted(nodeId, CacheOperation.PUT);
+    metrics.operation(nodeId, REGION, CacheOperation.GET, 10, false);
+    metrics.operation(nodeId, REGION, CacheOperation.LOCK, 10, true);
+    metrics.notAttempted(nodeId, REGION, CacheOperation.PUT);
     metrics.casRetried(nodeId, CacheOperation.UNLOCK, 1);
     metrics.itemTooLarge(nodeId, CacheOperation.PUT);
     metrics.codecRejected(nodeId, CacheOperation.GET);
@@ -210,11 +233,12 @@ class MicrometerCacheMetricsTest {
 
   private Timer timer(String node, String operation, String outcome) {
     return registry.get("ringcache.node.operations")
-        .tags("node", node, "operation", operation, "outcome", outcome).timer();
+        .tags("node", node, "region", REGION, "operation", operation, "outcome", outcome).timer();
   }
 
   private double counter(String name, String node, String operation) {
-    return registry.get(name).tags("node", node, "operation", operation).counter().count();
+    return registry.get(name).tags("node", node, "operation", operation).counters().stream()
+        .mapToDouble(Counter::count).sum();
   }
 
   private double state(String node) {
