@@ -8,6 +8,7 @@ import org.hibernate.cache.cfg.spi.DomainDataRegionConfig;
 import org.hibernate.cache.cfg.spi.EntityDataCachingConfig;
 import org.hibernate.cache.cfg.spi.NaturalIdDataCachingConfig;
 import org.hibernate.cache.spi.DomainDataRegion;
+import org.hibernate.cache.spi.ExtendedStatisticsSupport;
 import org.hibernate.cache.spi.RegionFactory;
 import org.hibernate.cache.spi.access.CollectionDataAccess;
 import org.hibernate.cache.spi.access.EntityDataAccess;
@@ -16,15 +17,17 @@ import org.hibernate.metamodel.model.domain.NavigableRole;
 
 /**
  * A region of entities, collections and natural ids, as Hibernate configures it: the accesses
- * of its types, its settings, its {@link RegionGeneration}, all sharing the factory's nodes.
+ * of its types, its settings, its {@link RegionGeneration}, all sharing the factory's nodes. Its
+ * statistics count its records on the nodes ({@link RegionUsage}).
  *
  * <p>Owned by its {@link RingCacheRegionFactory}; holds no resources of its own. Thread-safe.
  */
-final class RingDomainDataRegion implements DomainDataRegion {
+final class RingDomainDataRegion implements DomainDataRegion, ExtendedStatisticsSupport {
   private final RingCacheRegionFactory factory;
   private final String name;
   private final RegionOptions options;
   private final RegionGeneration generation;
+  private final RegionUsage usage;
   private final CachedValues values;
   private final Map<NavigableRole, EntityAccess> entities = new HashMap<>();
   private final Map<NavigableRole, NaturalIdAccess> naturalIds = new HashMap<>();
@@ -40,6 +43,7 @@ final class RingDomainDataRegion implements DomainDataRegion {
     // transaction began.
     generation.current();
     this.values = factory.values();
+    this.usage = new RegionUsage(factory, name);
     for (EntityDataCachingConfig c : config.getEntityCaching()) {
       entities.put(c.getNavigableRole(), new EntityAccess(this, c));
     }
@@ -111,6 +115,24 @@ final class RingDomainDataRegion implements DomainDataRegion {
 
   CachedValues values() {
     return values;
+  }
+
+  /** The region's records on the nodes that can tell ({@link RegionUsage}). */
+  @Override
+  public long getElementCountInMemory() {
+    return usage.entries();
+  }
+
+  /** Nothing: ringcache's nodes keep their records in memory. */
+  @Override
+  public long getElementCountOnDisk() {
+    return 0;
+  }
+
+  /** The bytes of the region's records, as the nodes count them ({@link RegionUsage}). */
+  @Override
+  public long getSizeInMemory() {
+    return usage.bytes();
   }
 
   @Override

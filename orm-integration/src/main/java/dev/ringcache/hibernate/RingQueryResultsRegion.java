@@ -9,6 +9,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import org.hibernate.cache.spi.QueryKey;
 import org.hibernate.cache.spi.QueryResultsRegion;
+import org.hibernate.cache.spi.ExtendedStatisticsSupport;
 import org.hibernate.cache.spi.RegionFactory;
 import org.hibernate.engine.spi.SharedSessionContractImplementor;
 import org.jspecify.annotations.Nullable;
@@ -20,11 +21,12 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>A result is stored under a digest of its query (SQL, bound values, row limits, filters) and
  * the session's tenant; a query whose bound values ringcache cannot encode is not cached. Clearing
- * the region starts a new {@link RegionGeneration}: older results read as misses.
+ * the region starts a new {@link RegionGeneration}: older results read as misses. Its statistics
+ * count its records on the nodes ({@link RegionUsage}).
  *
  * <p>Owned by its {@link RingCacheRegionFactory}; holds no resources of its own. Thread-safe.
  */
-final class RingQueryResultsRegion implements QueryResultsRegion {
+final class RingQueryResultsRegion implements QueryResultsRegion, ExtendedStatisticsSupport {
   private static final System.Logger LOG =
       System.getLogger(RingQueryResultsRegion.class.getName());
   /** The mapping fingerprint of every query result: the rows carry no mapping of their own. */
@@ -36,6 +38,7 @@ final class RingQueryResultsRegion implements QueryResultsRegion {
   private final ShardedCache cache;
   private final RegionOptions options;
   private final RegionGeneration generation;
+  private final RegionUsage usage;
   private final CachedValues values;
 
   RingQueryResultsRegion(String name, RingCacheRegionFactory factory) {
@@ -47,6 +50,7 @@ final class RingQueryResultsRegion implements QueryResultsRegion {
         factory.options().generationCheckInterval(), factory.options().maxTransaction());
     generation.current();
     this.values = factory.values();
+    this.usage = new RegionUsage(factory, name);
   }
 
   @Override
@@ -142,6 +146,24 @@ final class RingQueryResultsRegion implements QueryResultsRegion {
   @Override
   public void destroy() {
     // The nodes belong to the factory, which closes them when it stops.
+  }
+
+  /** The region's records on the nodes that can tell ({@link RegionUsage}). */
+  @Override
+  public long getElementCountInMemory() {
+    return usage.entries();
+  }
+
+  /** Nothing: ringcache's nodes keep their records in memory. */
+  @Override
+  public long getElementCountOnDisk() {
+    return 0;
+  }
+
+  /** The bytes of the region's records, as the nodes count them ({@link RegionUsage}). */
+  @Override
+  public long getSizeInMemory() {
+    return usage.bytes();
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.ringcache.hibernate;
 
+import org.hibernate.cache.spi.ExtendedStatisticsSupport;
 import org.hibernate.cache.spi.RegionFactory;
 import org.hibernate.cache.spi.TimestampsRegion;
 import org.hibernate.engine.spi.SharedSessionContractImplementor;
@@ -9,17 +10,19 @@ import org.jspecify.annotations.Nullable;
  * The region of the query cache's table records. Its records are read and written only by
  * {@link RingTimestampsCache}, under the entry protocol; the plain get and put Hibernate's stock
  * timestamps cache would use find and keep nothing (ringcache refuses to start with that cache).
+ * Its statistics count its table records on the nodes ({@link RegionUsage}).
  *
- * <p>Owned by its {@link RingCacheRegionFactory}; holds no resources of its own. Immutable and
- * thread-safe.
+ * <p>Owned by its {@link RingCacheRegionFactory}; holds no resources of its own. Thread-safe.
  */
-final class RingTimestampsRegion implements TimestampsRegion {
+final class RingTimestampsRegion implements TimestampsRegion, ExtendedStatisticsSupport {
   private final String name;
   private final RingCacheRegionFactory factory;
+  private final RegionUsage usage;
 
   RingTimestampsRegion(String name, RingCacheRegionFactory factory) {
     this.name = name;
     this.factory = factory;
+    this.usage = new RegionUsage(factory, name);
   }
 
   @Override
@@ -53,6 +56,24 @@ final class RingTimestampsRegion implements TimestampsRegion {
   @Override
   public void destroy() {
     // The nodes belong to the factory, which closes them when it stops.
+  }
+
+  /** The region's records on the nodes that can tell ({@link RegionUsage}). */
+  @Override
+  public long getElementCountInMemory() {
+    return usage.entries();
+  }
+
+  /** Nothing: ringcache's nodes keep their records in memory. */
+  @Override
+  public long getElementCountOnDisk() {
+    return 0;
+  }
+
+  /** The bytes of the region's records, as the nodes count them ({@link RegionUsage}). */
+  @Override
+  public long getSizeInMemory() {
+    return usage.bytes();
   }
 
   @Override

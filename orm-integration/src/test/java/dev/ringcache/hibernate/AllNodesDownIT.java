@@ -8,6 +8,7 @@ import dev.ringcache.hibernate.model.Item;
 import java.util.Map;
 import java.util.UUID;
 import org.hibernate.cache.spi.access.AccessType;
+import org.hibernate.stat.CacheRegionStatistics;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -42,6 +43,9 @@ class AllNodesDownIT {
         }
         orm.factory.getCache().evictAllRegions();
         assertThat(orm.factory.getStatistics().getSecondLevelCacheHitCount()).isZero();
+        assertThat(orm.factory.getStatistics().getDomainDataRegionStatistics(Item.class.getName())
+            .getElementCountInMemory()).as("no node can tell")
+            .isEqualTo(CacheRegionStatistics.NO_EXTENDED_STAT_SUPPORT_RETURN);
 
         redis.restart();
         memcached.restart();
