@@ -442,7 +442,9 @@ class ShardedCacheFailureTest {
       assertThat(cache.putFromLoad(bytes("key" + i), bytes("v"), 1, null, false, TIMES))
           .isEqualTo(PutOutcome.SKIPPED);
     }
-    await(() -> cache.nodeState(name("a")) == NodeState.UP);
+    // key1 may be on either node, and each ends its ban on its own clock: wait for both.
+    await(() -> cache.nodeState(name("a")) == NodeState.UP
+        && cache.nodeState(name("b")) == NodeState.UP);
     assertThat(cache.putFromLoad(bytes("key1"), bytes("v"), 1, null, false, TIMES))
         .isEqualTo(PutOutcome.STORED);
   }
