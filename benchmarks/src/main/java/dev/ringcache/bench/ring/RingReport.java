@@ -16,8 +16,8 @@ import java.util.Set;
 
 /**
  * The ring report: how evenly a placement spreads keys over nodes, and how many keys a membership
- * change moves. Run it with {@code ./run-demo} (see the README) or {@code java -cp
- * benchmarks/target/benchmarks.jar dev.ringcache.bench.ring.RingReport --help}.
+ * change moves. Run it with {@code java -cp benchmarks/target/benchmarks.jar
+ * dev.ringcache.bench.ring.RingReport --help} (see benchmarks/RESULTS.md).
  *
  * <p>For each placement it prints the share of every node (exact, from the arcs of the ring, and
  * counted over a key set), peak/mean and stddev/mean, the keys moved when a node is added or
@@ -119,8 +119,8 @@ public final class RingReport {
   }
 
   private static final String HELP = String.join("\n",
-      "Usage: ./run-demo [options]    (or: java -cp benchmarks/target/benchmarks.jar "
-          + "dev.ringcache.bench.ring.RingReport [options])",
+      "Usage: java -cp benchmarks/target/benchmarks.jar dev.ringcache.bench.ring.RingReport "
+          + "[options]",
       "",
       "How evenly each ring placement spreads keys over nodes, and how many keys move when a",
       "node is added or removed.",
