@@ -129,7 +129,8 @@ final class ConsistencyCheck {
         if (outcome == Outcome.COMMITTED) {
           r.committed(w);
         }
-        if ((outcome == Outcome.ROLLED_BACK || outcome == Outcome.FAILED) && w.readsWhilePending > 0) {
+        boolean rolledBack = outcome == Outcome.ROLLED_BACK || outcome == Outcome.FAILED;
+        if (rolledBack && w.readsWhilePending > 0) {
           dirty.add(w.readsWhilePending);
           example("dirty: " + w.readsWhilePending + " read(s) of " + w.register + " returned "
               + w.value + " before its transaction ended; it then rolled back");

@@ -159,8 +159,8 @@ record ShopOptions(@Nullable String nodes, @Nullable String jdbcUrl, int threads
           + "memcached://127.0.0.1:11211";
       case "--jdbc-url" -> "a JDBC URL, e.g. jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
       case "--threads" -> "a whole number from 2 to 256";
-      case "--duration" -> "a whole number and a unit (ms, s, m, h) from " + MIN_DURATION.toSeconds()
-          + "s to " + MAX_DURATION.toHours() + "h, e.g. 30s or 2m";
+      case "--duration" -> "a whole number and a unit (ms, s, m, h) from "
+          + MIN_DURATION.toSeconds() + "s to " + MAX_DURATION.toHours() + "h, e.g. 30s or 2m";
       case "--placement" -> "one of " + Arrays.stream(Placement.values()).map(Enum::name)
           .collect(Collectors.joining(", "));
       case "--report" -> "a directory";
