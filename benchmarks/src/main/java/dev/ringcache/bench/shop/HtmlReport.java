@@ -104,6 +104,7 @@ final class HtmlReport {
         .cacheRequestsPerOperation()))).append(" (each request is one round trip to a node, "
         + "except that a pipelined batch to one node counts once).</p>\n");
     table(html, find(tables, "nodes"));
+    table(html, find(tables, "requests"));
 
     html.append("<h2>Consistency</h2>\n");
     html.append("<p>Every write gives the value it writes a label unique in the run; every read "

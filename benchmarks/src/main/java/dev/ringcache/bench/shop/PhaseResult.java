@@ -17,6 +17,8 @@ import java.util.Map;
  * @param sqlStatements SQL statements prepared in the measured window (Hibernate's statistics)
  * @param regions per cache region (with the cache only)
  * @param nodes per cache node (with the cache only)
+ * @param requestKinds per kind of request to the nodes, e.g. {@code get-or-lease} (with the cache
+ *     only)
  * @param consistency what the consistency check found
  * @param errors some of the unexpected failures, if any
  *
@@ -25,13 +27,14 @@ import java.util.Map;
 record PhaseResult(boolean cached, Duration warmUp, Duration measured,
     Map<Operation, OperationSummary> operations, Latency latency, long[] timeline,
     long sqlStatements, List<RegionResult> regions, List<NodeResult> nodes,
-    ConsistencyCheck.Counts consistency, List<String> errors) {
+    List<RequestKind> requestKinds, ConsistencyCheck.Counts consistency, List<String> errors) {
 
   PhaseResult {
     operations = Map.copyOf(operations);
     timeline = timeline.clone();
     regions = List.copyOf(regions);
     nodes = List.copyOf(nodes);
+    requestKinds = List.copyOf(requestKinds);
     errors = List.copyOf(errors);
   }
 
@@ -67,6 +70,12 @@ record PhaseResult(boolean cached, Duration warmUp, Duration measured,
    */
   record NodeResult(String id, long requests, long failures, long notSent, long totalNanos,
       long keys, long bytes) {}
+
+  /**
+   * One kind of request ringcache sent the nodes ({@link dev.ringcache.api.CacheOperation}, as
+   * metrics name it): how many, and their summed latency. A batch to one node is one request.
+   */
+  record RequestKind(String name, long count, long totalNanos) {}
 
   long operationCount() {
     return operations.values().stream().mapToLong(OperationSummary::count).sum();

@@ -10,6 +10,7 @@ import dev.ringcache.api.ShardedCache;
 import dev.ringcache.bench.shop.PhaseResult.NodeResult;
 import dev.ringcache.bench.shop.PhaseResult.OperationSummary;
 import dev.ringcache.bench.shop.PhaseResult.RegionResult;
+import dev.ringcache.bench.shop.PhaseResult.RequestKind;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -156,6 +157,12 @@ final class PhaseRun {
     }
     List<RegionResult> regions = new ArrayList<>();
     List<NodeResult> nodes = new ArrayList<>();
+    List<RequestKind> kinds = new ArrayList<>();
+    counted.kinds.forEach((kind, c) -> {
+      if (c[0] > 0) {
+        kinds.add(new RequestKind(kind, c[0], c[1]));
+      }
+    });
     if (cached) {
       ShardedCache cache = servers.get(0).regionFactory().cache();
       String namespace = servers.get(0).regionFactory().namespace();
@@ -183,7 +190,7 @@ final class PhaseRun {
     }
     Duration measured = Duration.ofNanos(endNanos - warmEndNanos);
     return new PhaseResult(cached, Duration.ofNanos(warmEndNanos - startNanos), measured,
-        operations, Latency.of(all), timeline, counted.sql, regions, nodes, check.counts(),
+        operations, Latency.of(all), timeline, counted.sql, regions, nodes, kinds, check.counts(),
         errors);
   }
 
@@ -224,14 +231,16 @@ final class PhaseRun {
 
   /**
    * Counters that only grow, read at the end of the warm-up and at the end: Hibernate's SQL
-   * statements and, per region, its hits, misses and puts; ringcache's requests per region; and
-   * per node its requests, failures, requests not sent and their latency.
+   * statements and, per region, its hits, misses and puts; ringcache's requests per region; per
+   * node its requests, failures, requests not sent and their latency; and per kind of request
+   * (operation) their count and latency.
    */
   private record Counters(long sql, Map<String, long[]> lookups, Map<String, long[]> requests,
-      Map<String, long[]> nodes) {
+      Map<String, long[]> nodes, Map<String, long[]> kinds) {
     Counters minus(Counters earlier) {
       return new Counters(sql - earlier.sql, minus(lookups, earlier.lookups),
-          minus(requests, earlier.requests), minus(nodes, earlier.nodes));
+          minus(requests, earlier.requests), minus(nodes, earlier.nodes),
+          minus(kinds, earlier.kinds));
     }
 
     private static Map<String, long[]> minus(Map<String, long[]> now,
@@ -270,6 +279,7 @@ final class PhaseRun {
     }
     Map<String, long[]> requests = new LinkedHashMap<>();
     Map<String, long[]> nodes = new LinkedHashMap<>();
+    Map<String, long[]> kinds = new LinkedHashMap<>();
     if (metrics != null) {
       for (String region : metrics.regionNames()) {
         requests.put(region, new long[] {requests(metrics.region(region).values())});
@@ -285,11 +295,14 @@ final class PhaseRun {
           c[1] += s.failures();
           c[2] += s.notAttempted();
           c[3] += s.totalNanos();
+          long[] kind = kinds.computeIfAbsent(op.tagValue(), k -> new long[2]);
+          kind[0] += s.count();
+          kind[1] += s.totalNanos();
         }
         nodes.put(id, c);
       }
     }
-    return new Counters(sql, lookups, requests, nodes);
+    return new Counters(sql, lookups, requests, nodes, kinds);
   }
 
   private static long requests(Iterable<OperationSnapshot> operations) {

@@ -11,6 +11,7 @@ import dev.ringcache.api.CacheMetrics;
 import dev.ringcache.bench.shop.PhaseResult.NodeResult;
 import dev.ringcache.bench.shop.PhaseResult.OperationSummary;
 import dev.ringcache.bench.shop.PhaseResult.RegionResult;
+import dev.ringcache.bench.shop.PhaseResult.RequestKind;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -27,7 +28,7 @@ final class ReportTables {
 
   static List<Table> of(ShopResult r) {
     return List.of(setup(r), overview(r), operations(r), regions(r.with()), nodes(r.with()),
-        consistency(r));
+        requestKinds(r.with()), consistency(r));
   }
 
   /** The one-line verdict of the consistency check. */
@@ -133,7 +134,8 @@ final class ReportTables {
     rows.add(List.of("all", count(with.hits()), count(with.misses()),
         count(sum(with.regions(), RegionResult::puts)), percent(with.hitRatio()),
         count(sum(with.regions(), RegionResult::requests)), NONE));
-    return new Table("regions", "Second-level cache by region (with cache; keys at the end)",
+    return new Table("regions",
+        "Second-level cache by region (with cache; keys: records at the end)",
         List.of("region", "hits", "misses", "puts", "hit ratio", "cache requests", "keys"), rows);
   }
 
@@ -159,9 +161,26 @@ final class ReportTables {
               : Format.micros(node.totalNanos() / node.requests()),
           count(node.keys()), count(node.bytes())));
     }
-    return new Table("nodes", "Cache nodes (with cache; keys and bytes at the end)",
+    return new Table("nodes", "Cache nodes (with cache; keys and bytes: records under the "
+        + "namespace at the end, with any an earlier run left)",
         List.of("node", "requests", "share", "failed", "not sent", "mean latency (us)", "keys",
             "bytes"), rows);
+  }
+
+  static Table requestKinds(PhaseResult with) {
+    List<List<String>> rows = new ArrayList<>();
+    long operations = with.operationCount();
+    for (RequestKind kind : with.requestKinds()) {
+      rows.add(List.of(kind.name(), count(kind.count()),
+          decimal(operations == 0 ? 0 : (double) kind.count() / operations),
+          Format.micros(kind.totalNanos() / kind.count())));
+    }
+    rows.add(List.of("all", count(with.cacheRequests()), decimal(with
+        .cacheRequestsPerOperation()), with.cacheRequests() == 0 ? NONE : Format.micros(
+            with.nodes().stream().mapToLong(NodeResult::totalNanos).sum()
+                / with.cacheRequests())));
+    return new Table("requests", "Cache requests by kind (with cache; a batch to one node is one)",
+        List.of("request", "count", "per operation", "mean latency (us)"), rows);
   }
 
   static Table consistency(ShopResult r) {

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ringcache.bench.shop.PhaseResult.NodeResult;
 import dev.ringcache.bench.shop.PhaseResult.OperationSummary;
 import dev.ringcache.bench.shop.PhaseResult.RegionResult;
+import dev.ringcache.bench.shop.PhaseResult.RequestKind;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
@@ -44,7 +45,9 @@ class HtmlReportTest {
         30, 0, stale == 0 ? List.of() : List.of("stale: a read of stock:1 <&> returned x"));
     return new PhaseResult(cached, Duration.ofSeconds(3), Duration.ofSeconds(22), operations,
         new Latency(1_000_000, 2_000_000, 5_000_000, 9_000_000, 20_000_000),
-        new long[] {100, 200, 300}, cached ? 3_000 : 30_000, regions, nodes, counts, errors);
+        new long[] {100, 200, 300}, cached ? 3_000 : 30_000, regions, nodes,
+        cached ? List.of(new RequestKind("get-or-lease", 2_000, 40_000_000),
+            new RequestKind("put-from-load", 480, 140_000_000)) : List.of(), counts, errors);
   }
 
   @Test
@@ -98,7 +101,7 @@ class HtmlReportTest {
         ReportDocument.htmlTables(ReportDocument.parseHtml(HtmlReport.render(r)));
     Map<String, List<List<String>>> text = ReportDocument.textTables(TextSummary.render(r));
 
-    assertThat(shown).hasSize(6);
+    assertThat(shown).hasSize(7);
     shown.values().forEach(table -> {
       List<List<String>> expected = new java.util.ArrayList<>();
       if (!table.header().isEmpty()) {
@@ -110,5 +113,10 @@ class HtmlReportTest {
     assertThat(text.get(ReportTables.overview(r).title())).contains(
         List.of("operations/s", "455", "455", "1.00x"),
         List.of("SQL statements avoided", "-", "27,000", "90.0%"));
+    assertThat(text.get(ReportTables.requestKinds(r.with()).title())).containsExactly(
+        List.of("request", "count", "per operation", "mean latency (us)"),
+        List.of("get-or-lease", "2,000", "0.20", "20.0"),
+        List.of("put-from-load", "480", "0.05", "291.7"),
+        List.of("all", "2,480", "0.25", "72.6"));
   }
 }

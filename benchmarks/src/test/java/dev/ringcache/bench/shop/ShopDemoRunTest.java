@@ -73,7 +73,7 @@ class ShopDemoRunTest {
     Map<String, List<List<String>>> text = ReportDocument.textTables(summary);
 
     assertThat(shown.keySet()).containsExactly("setup", "overview", "operations", "regions",
-        "nodes", "consistency");
+        "nodes", "requests", "consistency");
     for (Shown table : shown.values()) {
       List<List<String>> lines = text.get(table.title());
       assertThat(lines).as("the summary's table " + table.title()).isNotNull();
