@@ -74,6 +74,10 @@ public final class ShopDemo {
       Thread.currentThread().interrupt();
       err.println("shop demo: interrupted");
       return 1;
+    } catch (RuntimeException e) { // Hibernate or ringcache refused to start, say
+      err.println("shop demo: the run failed: " + e);
+      e.printStackTrace(err);
+      return 1;
     }
     String summary = TextSummary.render(result);
     out.print(summary);
