@@ -8,7 +8,6 @@ import org.hibernate.cache.cfg.spi.DomainDataRegionConfig;
 import org.hibernate.cache.cfg.spi.EntityDataCachingConfig;
 import org.hibernate.cache.cfg.spi.NaturalIdDataCachingConfig;
 import org.hibernate.cache.spi.DomainDataRegion;
-import org.hibernate.cache.spi.ExtendedStatisticsSupport;
 import org.hibernate.cache.spi.RegionFactory;
 import org.hibernate.cache.spi.access.CollectionDataAccess;
 import org.hibernate.cache.spi.access.EntityDataAccess;
@@ -22,7 +21,7 @@ import org.hibernate.metamodel.model.domain.NavigableRole;
  *
  * <p>Owned by its {@link RingCacheRegionFactory}; holds no resources of its own. Thread-safe.
  */
-final class RingDomainDataRegion implements DomainDataRegion, ExtendedStatisticsSupport {
+final class RingDomainDataRegion implements DomainDataRegion, RegionStatistics {
   private final RingCacheRegionFactory factory;
   private final String name;
   private final RegionOptions options;
@@ -117,22 +116,9 @@ final class RingDomainDataRegion implements DomainDataRegion, ExtendedStatistics
     return values;
   }
 
-  /** The region's records on the nodes that can tell ({@link RegionUsage}). */
   @Override
-  public long getElementCountInMemory() {
-    return usage.entries();
-  }
-
-  /** Nothing: ringcache's nodes keep their records in memory. */
-  @Override
-  public long getElementCountOnDisk() {
-    return 0;
-  }
-
-  /** The bytes of the region's records, as the nodes count them ({@link RegionUsage}). */
-  @Override
-  public long getSizeInMemory() {
-    return usage.bytes();
+  public RegionUsage usage() {
+    return usage;
   }
 
   @Override

@@ -9,7 +9,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import org.hibernate.cache.spi.QueryKey;
 import org.hibernate.cache.spi.QueryResultsRegion;
-import org.hibernate.cache.spi.ExtendedStatisticsSupport;
 import org.hibernate.cache.spi.RegionFactory;
 import org.hibernate.engine.spi.SharedSessionContractImplementor;
 import org.jspecify.annotations.Nullable;
@@ -26,7 +25,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Owned by its {@link RingCacheRegionFactory}; holds no resources of its own. Thread-safe.
  */
-final class RingQueryResultsRegion implements QueryResultsRegion, ExtendedStatisticsSupport {
+final class RingQueryResultsRegion implements QueryResultsRegion, RegionStatistics {
   private static final System.Logger LOG =
       System.getLogger(RingQueryResultsRegion.class.getName());
   /** The mapping fingerprint of every query result: the rows carry no mapping of their own. */
@@ -148,22 +147,9 @@ final class RingQueryResultsRegion implements QueryResultsRegion, ExtendedStatis
     // The nodes belong to the factory, which closes them when it stops.
   }
 
-  /** The region's records on the nodes that can tell ({@link RegionUsage}). */
   @Override
-  public long getElementCountInMemory() {
-    return usage.entries();
-  }
-
-  /** Nothing: ringcache's nodes keep their records in memory. */
-  @Override
-  public long getElementCountOnDisk() {
-    return 0;
-  }
-
-  /** The bytes of the region's records, as the nodes count them ({@link RegionUsage}). */
-  @Override
-  public long getSizeInMemory() {
-    return usage.bytes();
+  public RegionUsage usage() {
+    return usage;
   }
 
   @Override

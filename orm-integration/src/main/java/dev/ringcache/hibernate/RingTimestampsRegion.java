@@ -1,6 +1,5 @@
 package dev.ringcache.hibernate;
 
-import org.hibernate.cache.spi.ExtendedStatisticsSupport;
 import org.hibernate.cache.spi.RegionFactory;
 import org.hibernate.cache.spi.TimestampsRegion;
 import org.hibernate.engine.spi.SharedSessionContractImplementor;
@@ -14,7 +13,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Owned by its {@link RingCacheRegionFactory}; holds no resources of its own. Thread-safe.
  */
-final class RingTimestampsRegion implements TimestampsRegion, ExtendedStatisticsSupport {
+final class RingTimestampsRegion implements TimestampsRegion, RegionStatistics {
   private final String name;
   private final RingCacheRegionFactory factory;
   private final RegionUsage usage;
@@ -58,22 +57,9 @@ final class RingTimestampsRegion implements TimestampsRegion, ExtendedStatistics
     // The nodes belong to the factory, which closes them when it stops.
   }
 
-  /** The region's records on the nodes that can tell ({@link RegionUsage}). */
   @Override
-  public long getElementCountInMemory() {
-    return usage.entries();
-  }
-
-  /** Nothing: ringcache's nodes keep their records in memory. */
-  @Override
-  public long getElementCountOnDisk() {
-    return 0;
-  }
-
-  /** The bytes of the region's records, as the nodes count them ({@link RegionUsage}). */
-  @Override
-  public long getSizeInMemory() {
-    return usage.bytes();
+  public RegionUsage usage() {
+    return usage;
   }
 
   @Override
