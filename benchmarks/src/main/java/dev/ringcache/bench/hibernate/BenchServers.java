@@ -18,10 +18,12 @@ import org.jspecify.annotations.Nullable;
 import redis.clients.jedis.Jedis;
 
 /**
- * The redis-server and memcached of a run: those the system properties {@value #REDIS} and {@value
- * #MEMCACHED} ({@code host:port}) name, so that every JMH fork can use the very same ones; without
- * them, those its provider needs are started here, as local processes on free loopback ports
- * (never the system's 6379 or 11211), and stopped on {@link #close()}.
+ * The redis-server and memcached of a run. {@link HibernateCacheComparison} starts one of each and
+ * hands them to every JMH fork through the system properties {@value #REDIS} and {@value
+ * #MEMCACHED} ({@code host:port}), so that ringcache and Redisson use the very same Redis. A JMH
+ * run started without them (plain {@code java -jar benchmarks.jar HibernateCacheBenchmark})
+ * starts the servers its provider needs here, as local processes on free loopback ports (never the
+ * system's 6379 or 11211), and stops them on {@link #close()}.
  *
  * <p>The servers are the test fixtures of cache-api's test-jar ({@link TestServers}), run as
  * local processes: containers would put a proxy between the client and the server.
@@ -63,6 +65,16 @@ final class BenchServers implements AutoCloseable {
     BenchServers own = start(startRedis, startMemcached);
     return new BenchServers(givenRedis != null ? givenRedis : own.redis,
         givenMemcached != null ? givenMemcached : own.memcached, own.started);
+  }
+
+  /**
+   * The same servers reached at other addresses ({@code host:port}, e.g. a {@link RoundTripProxy};
+   * null keeps the server's own): a view that owns and stops nothing.
+   */
+  BenchServers through(@Nullable String redisHostPort, @Nullable String memcachedHostPort) {
+    return new BenchServers(redisHostPort != null ? parse(REDIS, redisHostPort) : redis,
+        memcachedHostPort != null ? parse(MEMCACHED, memcachedHostPort) : memcached,
+        new ArrayList<>());
   }
 
   private static BenchServers start(boolean redis, boolean memcached) {

@@ -23,8 +23,9 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * {@link Library} (tables created and filled, caches warmed, the operation checked to hit or miss
  * as named) on empty servers.
  *
- * <p>Each fork starts the servers its provider needs, unless {@link BenchServers} is told where
- * they run:
+ * <p>Run it through {@link HibernateCacheComparison}, which gives every fork the same redis-server
+ * and memcached and counts the commands of each operation; alone, each fork starts the servers its
+ * provider needs:
  *
  * <pre>{@code
  * java -jar benchmarks/target/benchmarks.jar HibernateCacheBenchmark -p provider=RINGCACHE_REDIS
