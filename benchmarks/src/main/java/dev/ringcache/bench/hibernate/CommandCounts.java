@@ -2,6 +2,7 @@ package dev.ringcache.bench.hibernate;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -54,7 +55,8 @@ final class CommandCounts {
                 provider.usesMemcached() ? new RoundTripProxy(servers.memcachedAddress()) : null;
             Library library = Library.open(provider, servers.through(
                 redisTrips != null ? redisTrips.address() : null,
-                memcachedTrips != null ? memcachedTrips.address() : null));
+                memcachedTrips != null ? memcachedTrips.address() : null),
+                EnumSet.allOf(Operation.class));
             RedisMonitor redis = provider.usesRedis() ? new RedisMonitor(servers) : null) {
           RoundTripProxy trips = redisTrips != null ? redisTrips : memcachedTrips;
           for (Operation operation : Operation.values()) {

@@ -1,5 +1,6 @@
 package dev.ringcache.bench.hibernate;
 
+import java.util.EnumSet;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -36,8 +37,8 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 2, time = 1)
-@Measurement(iterations = 3, time = 2)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 4, time = 2)
 @Fork(1)
 @Threads(1)
 public class HibernateCacheBenchmark {
@@ -55,7 +56,7 @@ public class HibernateCacheBenchmark {
     Operation operation = operationOf(benchmark.substring(benchmark.lastIndexOf('.') + 1));
     servers = BenchServers.forProvider(provider);
     try {
-      library = Library.open(provider, servers);
+      library = Library.open(provider, servers, EnumSet.of(operation));
       library.check(operation);
       library.statistics().setStatisticsEnabled(false); // as an application runs by default
     } catch (RuntimeException e) {

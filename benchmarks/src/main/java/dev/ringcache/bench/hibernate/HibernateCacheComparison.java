@@ -35,7 +35,7 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * <p>Not thread-safe.
  */
 public final class HibernateCacheComparison {
-  static final int DEFAULT_CALLS = 500;
+  static final int DEFAULT_CALLS = 200;
 
   private HibernateCacheComparison() {}
 

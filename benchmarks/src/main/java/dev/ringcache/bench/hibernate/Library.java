@@ -9,6 +9,7 @@ import java.sql.PreparedStatement;
 import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 import org.hibernate.Session;
@@ -28,9 +29,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>The rows: {@value #BOOKS} books, {@value #BOOKS_PER_SHELF} on each of {@value #SHELVES}
  * shelves, inserted with plain JDBC, as rows that were there before the application started (the
- * caches see no write). Then every cache the provider has is warmed by reading, a hundred reads
- * to a session: each book found, each shelf's books loaded, and each book's ISBN query run until
- * the query cache serves them all.
+ * caches see no write). Then the caches the operations to run read are warmed by reading, a
+ * hundred reads to a session: each book found, each shelf's books loaded, or each book's ISBN
+ * query run until the query cache serves them all.
  *
  * <p>PostgreSQL: {@value #JDBC_URL} (default {@value #DEFAULT_JDBC_URL}), user {@value #JDBC_USER}
  * (default {@value #DEFAULT_JDBC_USER}), trust authentication; Hibernate's built-in connection
@@ -73,9 +74,9 @@ final class Library implements AutoCloseable {
 
   /**
    * Empties the servers, builds the session factory of {@code provider}, creates and fills the
-   * tables and warms the caches.
+   * tables and warms the caches that {@code operations} read.
    */
-  static Library open(Provider provider, BenchServers servers) {
+  static Library open(Provider provider, BenchServers servers, Set<Operation> operations) {
     servers.flush();
     Path redissonConfig = null;
     try {
@@ -87,7 +88,7 @@ final class Library implements AutoCloseable {
           redissonConfig);
       try {
         library.fill();
-        library.warm();
+        library.warm(operations);
         return library;
       } catch (RuntimeException e) {
         library.close();
@@ -233,13 +234,19 @@ final class Library implements AutoCloseable {
     }
   }
 
-  private void warm() {
-    inBatches(BOOKS, (s, id) -> s.find(Book.class, id));
-    inBatches(SHELVES, (s, id) -> s.find(Shelf.class, id).getBooks().size());
+  private void warm(Set<Operation> operations) {
+    if (operations.contains(Operation.FIND_HIT) || operations.contains(Operation.MISS_THEN_PUT)
+        || operations.contains(Operation.UPDATE)) {
+      inBatches(BOOKS, (s, id) -> s.find(Book.class, id));
+    }
+    if (operations.contains(Operation.COLLECTION)) {
+      inBatches(SHELVES, (s, id) -> s.find(Shelf.class, id).getBooks().size());
+    }
     // Until every query is served from the cache: a query cache may refuse results cached before
     // it knew when their table last changed (ringcache, on tables never written through it).
     Statistics stats = statistics();
-    for (int pass = 0; pass < MAX_QUERY_WARMING_PASSES && provider.caches(); pass++) {
+    boolean queries = operations.contains(Operation.QUERY) && provider.caches();
+    for (int pass = 0; pass < MAX_QUERY_WARMING_PASSES && queries; pass++) {
       long hits = stats.getQueryCacheHitCount();
       inBatches(BOOKS, (s, id) -> s.createSelectionQuery(BY_ISBN, Book.class)
           .setParameter("isbn", isbn(id)).setCacheable(true).getSingleResult());
