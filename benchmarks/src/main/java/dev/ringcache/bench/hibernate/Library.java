@@ -6,6 +6,8 @@ import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.Map;
@@ -35,7 +37,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>PostgreSQL: {@value #JDBC_URL} (default {@value #DEFAULT_JDBC_URL}), user {@value #JDBC_USER}
  * (default {@value #DEFAULT_JDBC_USER}), trust authentication; Hibernate's built-in connection
- * pool.
+ * pool with one connection, whose backend a pinned run keeps on its CPUs ({@link SameCpus}).
  *
  * <p>The opener owns it and closes it. Not thread-safe: the benchmarks are single-threaded.
  */
@@ -87,6 +89,7 @@ final class Library implements AutoCloseable {
       Library library = new Library(provider, sessionFactory(provider, servers, redissonConfig),
           redissonConfig);
       try {
+        library.keepDatabaseOnSameCpus();
         library.fill();
         library.warm(operations);
         return library;
@@ -109,7 +112,8 @@ final class Library implements AutoCloseable {
         redissonConfig != null ? redissonConfig : Path.of("unused")));
     settings.put("jakarta.persistence.jdbc.url", System.getProperty(JDBC_URL, DEFAULT_JDBC_URL));
     settings.put("jakarta.persistence.jdbc.user", System.getProperty(JDBC_USER, DEFAULT_JDBC_USER));
-    settings.put("hibernate.connection.pool_size", "2");
+    // One connection, so that one PostgreSQL backend serves the whole run (see SameCpus).
+    settings.put("hibernate.connection.pool_size", "1");
     settings.put("hibernate.hbm2ddl.auto", "create-drop");
     settings.put("hibernate.generate_statistics", "true");
     StandardServiceRegistry registry =
@@ -202,6 +206,21 @@ final class Library implements AutoCloseable {
   }
 
   // Set-up
+
+  /** In a pinned run, moves the PostgreSQL backend of the one connection onto the run's CPUs. */
+  private void keepDatabaseOnSameCpus() {
+    String cpus = SameCpus.ofThisJvm();
+    if (cpus != null) {
+      long backend = inTransaction(s -> s.doReturningWork(connection -> {
+        try (Statement statement = connection.createStatement();
+            ResultSet result = statement.executeQuery("select pg_backend_pid()")) {
+          result.next();
+          return result.getLong(1);
+        }
+      }));
+      SameCpus.pin(backend, cpus);
+    }
+  }
 
   private void fill() {
     try (Session session = factory.openSession()) {
