@@ -36,15 +36,15 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * <p>On one CPU ({@code taskset}; the database follows, see {@link SameCpus}) a round trip costs
  * the same to every server and varies little; on a two-vCPU virtual machine left to itself it
  * jumps by a factor of three to four between a wake-up on the same vCPU and one on the other,
- * within a trial. On one CPU the JIT compiler shares the CPU with the benchmark, so Hibernate's
- * code takes about 12 s to settle: hence 6 x 2 s of warm-up.
+ * within a trial. The JIT compiler threads alone may use every CPU ({@link
+ * SameCpus#freeCompilerThreads}): on the benchmark's CPU they took longer than the warm-up.
  *
  * <p>Not thread-safe (one instance per JMH thread).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 6, time = 2)
+@Warmup(iterations = 4, time = 2)
 @Measurement(iterations = 4, time = 2)
 @Fork(1)
 @Threads(1)
@@ -61,6 +61,7 @@ public class HibernateCacheBenchmark {
   public void setUp(BenchmarkParams params) {
     String benchmark = params.getBenchmark();
     Operation operation = operationOf(benchmark.substring(benchmark.lastIndexOf('.') + 1));
+    SameCpus.freeCompilerThreads();
     servers = BenchServers.forProvider(provider);
     try {
       library = Library.open(provider, servers, EnumSet.of(operation));

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -15,6 +16,10 @@ import org.jspecify.annotations.Nullable;
  * machine a round trip between two CPUs costs several times one on the same CPU (a halted vCPU
  * must be woken), so a run where Redis shares the client's CPU and PostgreSQL does not would
  * compare placements, not caches. {@link #pin} moves the backend onto the JVM's CPUs.
+ *
+ * <p>The JIT compiler is the exception ({@link #freeCompilerThreads}): compiling Hibernate's code
+ * is background work that is over before the measurement, and sharing the one CPU with the
+ * benchmark it would take longer than the warm-up.
  *
  * <p>Immutable and thread-safe (static methods only).
  */
@@ -38,7 +43,29 @@ final class SameCpus {
     }
   }
 
-  /** Moves process {@code pid} onto {@code cpus} ({@code taskset -p -c}); fails if it cannot. */
+  /** In a pinned JVM, lets its JIT compiler threads run on every CPU. */
+  static void freeCompilerThreads() {
+    if (ofThisJvm() == null) {
+      return;
+    }
+    try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+      String all = Files.readString(Path.of("/sys/devices/system/cpu/online"),
+          StandardCharsets.US_ASCII).trim();
+      for (Path task : tasks.toList()) {
+        String name = Files.readString(task.resolve("comm"), StandardCharsets.UTF_8).trim();
+        if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
+          pin(Long.parseLong(task.getFileName().toString()), all);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not list this JVM's threads", e);
+    }
+  }
+
+  /**
+   * Moves process (or thread) {@code pid} onto {@code cpus} ({@code taskset -p -c}); fails if it
+   * cannot.
+   */
   static void pin(long pid, String cpus) {
     try {
       Process taskset = new ProcessBuilder("taskset", "-p", "-c", cpus, Long.toString(pid))
