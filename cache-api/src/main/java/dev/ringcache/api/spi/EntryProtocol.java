@@ -9,6 +9,7 @@ import dev.ringcache.api.Unlock;
 import dev.ringcache.api.UnlockOutcome;
 import dev.ringcache.api.spi.EntryRecord.State;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -299,6 +300,28 @@ public final class EntryProtocol {
     boolean deleted = r != null && r.state() == State.TOMBSTONE && r.deleted();
     return new Step<>(EntryRecord.tombstone(known, deleted, generation(r) + 1,
         now + times.tombstoneTtlMillis()), EvictOutcome.TOMBSTONED);
+  }
+
+  /**
+   * Forgets a value its reader cannot use (loaded under an earlier region generation, say), so
+   * that the next load can cache the current one: the key becomes absent, but only if it still
+   * holds a committed value whose bytes equal {@code expectedValue}. Anything else — another
+   * value, a lock, a tombstone, a lease, an absent key — is left as it is, so a change made since
+   * the caller read the value wins. The result says whether the value was dropped.
+   *
+   * <p>Unlike {@link #evict}, it leaves no tombstone, so it is not an invalidation: a value also
+   * holds off older puts without a lease (a put over a value must be strictly newer), and after a
+   * drop such a put lands. Callers drop only values no such put can still be waiting behind, or
+   * whose puts no reader would serve (ringcache's Hibernate integration says when).
+   */
+  public static Step<Boolean> dropValue(@Nullable EntryRecord current, byte[] expectedValue,
+      long now) {
+    Objects.requireNonNull(expectedValue, "expectedValue");
+    EntryRecord r = live(current, now);
+    if (r != null && r.state() == State.VALUE && Arrays.equals(r.value(), expectedValue)) {
+      return new Step<>(null, true);
+    }
+    return new Step<>(r, false);
   }
 
   private static @Nullable EntryRecord live(@Nullable EntryRecord record, long now) {

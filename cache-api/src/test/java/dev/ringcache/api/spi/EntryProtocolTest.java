@@ -51,6 +51,10 @@ class EntryProtocolTest {
     return step(EntryProtocol.unlock(record, unlock, TIMES, now));
   }
 
+  private boolean drop(byte[] expected) {
+    return step(EntryProtocol.dropValue(record, expected, now));
+  }
+
   private void value(byte[] value, long version) {
     record = EntryRecord.ofValue(value, version, now + TIMES.valueTtlMillis());
   }
@@ -279,6 +283,43 @@ class EntryProtocolTest {
     assertThat(step(EntryProtocol.evict(record, TIMES, now))).isEqualTo(EvictOutcome.KEPT_LOCK);
     assertThat(record.state()).isEqualTo(State.LOCKED);
     assertThat(record.generation()).isEqualTo(generation + 1);
+  }
+
+  @Test
+  void dropValue_ofTheValueRead_leavesTheKeyAbsent_soTheNextLoadCachesAtOnce() {
+    value(OLD, 3);
+    assertThat(drop(NEW)).as("another value").isFalse();
+    assertThat(record.value()).isEqualTo(OLD);
+    assertThat(drop("ol".getBytes(UTF_8))).as("a prefix of the value").isFalse();
+    assertThat(drop(OLD)).isTrue();
+    assertThat(record).as("absent, not a tombstone").isNull();
+    assertThat(load(NEW, 3, null)).as("a naked put of the same version").isEqualTo(PutOutcome.STORED);
+    assertThat(drop(NEW)).isTrue();
+    assertThat(read(true, "a").kind()).isEqualTo(Lookup.Kind.LEASED);
+    assertThat(record.generation()).as("a new record starts over").isEqualTo(1);
+  }
+
+  @Test
+  void dropValue_leavesLocksTombstonesLeasesAndAbsentKeysAsTheyAre() {
+    assertThat(drop(OLD)).as("absent").isFalse();
+    assertThat(record).isNull();
+    read(true, "a");
+    EntryRecord lease = record;
+    assertThat(drop(OLD)).as("a lease").isFalse();
+    assertThat(record).isSameAs(lease);
+    value(OLD, 1);
+    lock("w");
+    EntryRecord locked = record;
+    assertThat(drop(OLD)).as("the lock that replaced it").isFalse();
+    assertThat(record).isSameAs(locked);
+    unlock(Unlock.committedInvalidate("w", 2));
+    EntryRecord tombstone = record;
+    assertThat(drop(OLD)).as("a tombstone").isFalse();
+    assertThat(record).isSameAs(tombstone);
+    value(OLD, 1);
+    now += TIMES.valueTtlMillis();
+    assertThat(drop(OLD)).as("an expired value").isFalse();
+    assertThat(record).isNull();
   }
 
   @Test
