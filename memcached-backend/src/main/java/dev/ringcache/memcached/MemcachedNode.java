@@ -388,6 +388,71 @@ final class MemcachedNode implements CacheNode {
         (r, now) -> EntryProtocol.evict(r, times, now), null, null);
   }
 
+  /**
+   * A {@code gets}, the reference machine's {@link EntryProtocol#dropValue} on what it read, and
+   * — only if that drops the value — a {@code delete} with the item's CAS, so that a change since
+   * the read (another client's lock, say) wins: the step then reads again, as a lost race does.
+   * Not an invalidation: this JVM's steps before it on the key taking too long is a {@code false}
+   * (nothing dropped), like a refused put.
+   */
+  @Override
+  public boolean dropValue(byte[] key, byte[] expectedValue) {
+    Objects.requireNonNull(expectedValue, "expectedValue");
+    String k = keyText(key);
+    Call call = new Call(CacheOperation.DROP_VALUE);
+    try {
+      SpyClient c = ready(call);
+      return dropValue(c, k, expectedValue, call);
+    } finally {
+      call.end();
+    }
+  }
+
+  private boolean dropValue(SpyClient c, String k, byte[] expectedValue, Call call) {
+    ReentrantLock stripe = stripeFor(k);
+    if (!lock(stripe, call)) {
+      return contended(call, false);
+    }
+    int retries = 0;
+    try {
+      while (true) {
+        CASValue<byte[]> item = gets(c, k, call);
+        EntryRecord read = item == null ? null : decode(item.getValue(), call.op);
+        long now = clock.upper();
+        if (item == null
+            || !EntryProtocol.dropValue(judged(read, clock.lower(), now), expectedValue, now)
+                .result()) {
+          return false;
+        }
+        long cas = item.getCas();
+        OperationFuture<Boolean> deleted = send(call, () -> c.delete(k, cas));
+        await(deleted, call);
+        OperationStatus status = deleted.getStatus();
+        if (status.isSuccess()) {
+          return true;
+        }
+        if (status.getStatusCode() == StatusCode.ERR_NOT_FOUND) {
+          return false; // gone since the read (expired, deleted, flushed): nothing left to drop
+        }
+        if (status.getStatusCode() != StatusCode.ERR_EXISTS) {
+          throw refusedCommand(call.op, status);
+        }
+        if (retries + 1 >= MAX_ATTEMPTS) {
+          throw new NodeUnavailableException("memcached node " + id + ": key contention, "
+              + call.op.tagValue() + " lost the compare-and-set race " + MAX_ATTEMPTS
+              + " times in a row");
+        }
+        retries++;
+        backOff(retries, call);
+      }
+    } finally {
+      stripe.unlock();
+      if (retries > 0) {
+        events.casRetried(call.op, retries);
+      }
+    }
+  }
+
   // ---- counters
 
   /**

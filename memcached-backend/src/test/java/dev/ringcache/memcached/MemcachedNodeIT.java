@@ -189,6 +189,48 @@ class MemcachedNodeIT extends CacheNodeContract {
   }
 
   @Test
+  void aDropRacingAnotherClientsLock_neverRemovesTheLock() throws Exception {
+    // Two clients, as two JVMs: their steps on a key are ordered by compare-and-set only. Each
+    // round one drops the value both saw while the other locks the key; whichever goes first,
+    // the lock must be there afterwards (a drop's delete carries the CAS it read).
+    CountingEvents events = new CountingEvents();
+    CacheNode dropper = open(events);
+    CacheNode locker = open(events);
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      dropper.ping();
+      locker.ping();
+      int dropped = 0;
+      for (int round = 0; round < 300; round++) {
+        byte[] k = key("drop-racing-lock-" + round);
+        byte[] v = bytes("v" + round);
+        String lockId = "w" + round;
+        node.putFromLoad(k, v, round, null, false, LONG);
+        CountDownLatch start = new CountDownLatch(1);
+        Future<Boolean> drop = pool.submit(() -> {
+          start.await();
+          return dropper.dropValue(k, v);
+        });
+        Future<Boolean> lock = pool.submit(() -> {
+          start.await();
+          return locker.lock(k, lockId, LONG);
+        });
+        start.countDown();
+        dropped += drop.get(30, TimeUnit.SECONDS) ? 1 : 0;
+        lock.get(30, TimeUnit.SECONDS);
+        EntryRecord after = Objects.requireNonNull(node.inspect(k), "round " + round);
+        assertThat(after.state()).as("round %d", round).isEqualTo(EntryRecord.State.LOCKED);
+        assertThat(after.lockIds()).as("round %d", round).containsExactly(lockId);
+      }
+      assertThat(dropped).as("some drops went first").isPositive();
+    } finally {
+      pool.shutdownNow();
+      dropper.close();
+      locker.close();
+    }
+  }
+
+  @Test
   void threadsOfOneClient_takeTurnsOnAKey_insteadOfRacing() throws Exception {
     CountingEvents events = new CountingEvents();
     CacheNode shared = open(events);

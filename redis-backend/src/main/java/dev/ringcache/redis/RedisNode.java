@@ -311,6 +311,12 @@ final class RedisNode implements CacheNode {
   }
 
   @Override
+  public boolean dropValue(byte[] key, byte[] expectedValue) {
+    Objects.requireNonNull(expectedValue, "expectedValue");
+    return ((Long) script(key, bytes("drop"), expectedValue)) == 1L;
+  }
+
+  @Override
   public long increment(byte[] key, long seed, long ttlMillis) {
     CacheNode.checkSeed(seed);
     EntryTimes.checkTtlMillis(ttlMillis);

@@ -215,6 +215,15 @@ elseif op == 'evict' then
   setTombstone(knownVersion(r), deleted, gen(r) + 1, tonumber(ARGV[2]))
   return 'TOMBSTONED'
 
+elseif op == 'drop' then
+  -- Only a value whose bytes are exactly ARGV[2] goes; the key is then absent, not a tombstone.
+  local found = redis.call('HMGET', key, 't', 'v')
+  if found[1] == 'V' and found[2] == ARGV[2] then
+    redis.call('DEL', key)
+    return 1
+  end
+  return 0
+
 elseif op == 'incr' then
   -- EXISTS is false for an expired key: a counter past its time starts again at the seed. INCR
   -- keeps the key's expiry.

@@ -99,6 +99,18 @@ class RedisNodeIT extends CacheNodeContract {
   }
 
   @Test
+  void dropValue_isOneEvalsha_whetherItDropsOrNot() {
+    byte[] k = key("drop-round-trips");
+    node.putFromLoad(k, bytes("old"), 1, null, false, LONG); // loads the script once
+    resetStats(server);
+    assertThat(node.dropValue(k, bytes("other"))).isFalse();
+    assertThat(node.dropValue(k, bytes("old"))).isTrue();
+    Map<String, Long> calls = commandCalls(server);
+    assertThat(calls).containsEntry("evalsha", 2L);
+    assertThat(calls.keySet()).isSubsetOf("evalsha", "hmget", "del");
+  }
+
+  @Test
   void lockAllAndUnlockAll_areOneRoundTrip_ofTheEvalshaEachKeysStepWouldSend() {
     try (RoundTripCounter counter = RoundTripCounter.inFrontOf(server)) {
       CacheNode proxied = new RedisNodeProvider().open(NodeUri.parse(counter.uri()));

@@ -115,6 +115,12 @@ final class LocalNode implements CacheNode {
   }
 
   @Override
+  public boolean dropValue(byte[] key, byte[] expectedValue) {
+    Objects.requireNonNull(expectedValue, "expectedValue");
+    return store().apply(key, r -> EntryProtocol.dropValue(r, expectedValue, store.now()));
+  }
+
+  @Override
   public long increment(byte[] key, long seed, long ttlMillis) {
     Objects.requireNonNull(key, "key");
     CacheNode.checkSeed(seed);

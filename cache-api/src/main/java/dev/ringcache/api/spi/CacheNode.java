@@ -120,6 +120,13 @@ public interface CacheNode extends AutoCloseable {
   EvictOutcome evict(byte[] key, EntryTimes times);
 
   /**
+   * {@link EntryProtocol#dropValue}: the key becomes absent if it holds a committed value equal
+   * to {@code expectedValue} (as stored, framing included), as one atomic step at the node;
+   * whether it was dropped.
+   */
+  boolean dropValue(byte[] key, byte[] expectedValue);
+
+  /**
    * A counter step, atomic at the node and one round trip: if {@code key} holds no counter (it is
    * absent, or its counter expired), it becomes a counter of {@code seed} that lives {@code
    * ttlMillis}, and {@code seed} is returned; otherwise its counter goes up by one and the new

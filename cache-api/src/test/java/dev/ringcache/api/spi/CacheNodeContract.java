@@ -160,6 +160,13 @@ public abstract class CacheNodeContract {
   }
 
   @Test
+  void dropsAmongProtocolSteps_giveTheReferenceResults_onRandomHistories()
+      throws InterruptedException {
+    // As above, with drops of the value a key holds (or of another) among the steps.
+    replayRandomHistory(20260707, "hd", 3000, LONG, 0, false, true);
+  }
+
+  @Test
   void batchesAmongProtocolSteps_giveTheReferenceResults_onRandomHistories() {
     // As above, with batches of locks and of unlocks on 1 to 5 of the keys, some more than once:
     // each must answer and leave what the reference does stepping through the keys in order.
@@ -185,14 +192,19 @@ public abstract class CacheNodeContract {
     replayRandomHistory(seed, prefix, steps, times, expiries, false);
   }
 
+  private void replayRandomHistory(long seed, String prefix, int steps, EntryTimes times,
+      int expiries, boolean batches) throws InterruptedException {
+    replayRandomHistory(seed, prefix, steps, times, expiries, batches, false);
+  }
+
   /**
    * Replays {@code steps} random protocol steps on 16 keys against the node and the reference,
    * with {@code times}; {@code expiries} times, evenly spaced, it waits until every record has
    * expired at the node and clears the reference. With {@code batches}, some steps are batches
-   * of locks or unlocks.
+   * of locks or unlocks; with {@code drops}, some are drops of the key's value or of another.
    */
   private void replayRandomHistory(long seed, String prefix, int steps, EntryTimes times,
-      int expiries, boolean batches) throws InterruptedException {
+      int expiries, boolean batches, boolean drops) throws InterruptedException {
     Random random = new Random(seed);
     Map<String, @Nullable EntryRecord> reference = new HashMap<>();
     Map<String, List<String>> leases = new HashMap<>();
@@ -214,12 +226,22 @@ public abstract class CacheNodeContract {
       Object expected;
       Object actual;
       EntryProtocol.Step<?> step;
-      int kind = random.nextInt(batches ? 11 : 9);
-      if (kind >= 9) {
+      int kind = random.nextInt(batches || drops ? 11 : 9);
+      if (kind >= 9 && batches) {
         replayBatch(random, kind == 9, prefix, i, reference, times, now);
         continue;
       }
       switch (kind) {
+        case 9:
+        case 10: {
+          // Mostly the value the key holds, if any, as a reader that found it would drop it.
+          byte[] expectedValue = before != null && before.state() == EntryRecord.State.VALUE
+              && random.nextInt(4) != 0 ? Objects.requireNonNull(before.value())
+              : bytes("v" + random.nextInt(i + 1));
+          step = EntryProtocol.dropValue(before, expectedValue, now);
+          actual = node.dropValue(k, expectedValue);
+          break;
+        }
         case 0:
         case 1: {
           String nonce = "n" + i;
@@ -575,6 +597,96 @@ public abstract class CacheNodeContract {
     if (last.state() == EntryRecord.State.VALUE) {
       assertThat(written).contains(new String(Objects.requireNonNull(last.value()), UTF_8));
     }
+  }
+
+  // ---- dropping a value
+
+  @Test
+  void dropValue_removesExactlyTheExpectedValue_leavingTheKeyAbsent() {
+    byte[] k = key("drop-value");
+    byte[] value = new byte[70_000];
+    new Random(7).nextBytes(value); // every byte value, and longer than a packet
+    assertThat(node.putFromLoad(k, value, 3, null, false, LONG)).isEqualTo(PutOutcome.STORED);
+    byte[] other = value.clone();
+    other[other.length - 1] ^= 1;
+    assertThat(node.dropValue(k, other)).as("a value differing in its last byte").isFalse();
+    assertThat(node.dropValue(k, Arrays.copyOf(value, value.length - 1))).as("a prefix")
+        .isFalse();
+    assertThat(node.dropValue(k, bytes(""))).as("nothing").isFalse();
+    assertThat(node.inspect(k).value()).isEqualTo(value);
+
+    assertThat(node.dropValue(k, value)).isTrue();
+    assertThat(node.inspect(k)).as("absent, not a tombstone").isNull();
+    assertThat(node.dropValue(k, value)).as("already gone").isFalse();
+    assertThat(node.putFromLoad(k, bytes("again"), 3, null, false, LONG))
+        .as("a naked put of the same version, into the absent key").isEqualTo(PutOutcome.STORED);
+    node.put(key("drop-plain"), bytes("plain"), 60_000);
+    assertThat(node.dropValue(key("drop-plain"), bytes("plain"))).as("a plain put's value")
+        .isTrue();
+    assertThat(node.get(key("drop-plain"))).isNull();
+  }
+
+  @Test
+  void dropValue_leavesALockATombstoneALeaseAndAnAbsentKeyAsTheyAre() {
+    byte[] v = bytes("v");
+    byte[] locked = key("drop-locked");
+    node.putFromLoad(locked, v, 1, null, false, LONG);
+    node.lock(locked, "w1", LONG);
+    byte[] tombstone = key("drop-tombstone");
+    node.putFromLoad(tombstone, v, 1, null, false, LONG);
+    node.evict(tombstone, LONG);
+    byte[] leased = key("drop-leased");
+    node.getOrLease(leased, true, "r1", LONG);
+    byte[] absent = key("drop-absent");
+    for (byte[] k : List.of(locked, tombstone, leased, absent)) {
+      EntryRecord before = node.inspect(k);
+      assertThat(node.dropValue(k, v)).as(new String(k, UTF_8)).isFalse();
+      assertSameRecord(node.inspect(k), before, "after dropping " + new String(k, UTF_8));
+    }
+    assertThat(node.inspect(absent)).isNull();
+    assertThat(node.unlock(locked, Unlock.committedValue("w1", bytes("w"), 2), LONG))
+        .as("the lock is still there to write through").isEqualTo(UnlockOutcome.WROTE_VALUE);
+  }
+
+  @Test
+  void dropValue_racingAWriter_neverRemovesTheWritersLock() throws Exception {
+    // Each round, a reader drops the value it saw while a writer locks the key: whichever goes
+    // first, the lock must be there afterwards (a drop that lost the race leaves it alone).
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      for (int round = 0; round < 200; round++) {
+        byte[] k = key("drop-race-" + round);
+        byte[] v = bytes("v" + round);
+        String lockId = "w" + round;
+        node.putFromLoad(k, v, round, null, false, LONG);
+        CountDownLatch start = new CountDownLatch(1);
+        Future<Boolean> drop = pool.submit(() -> {
+          start.await();
+          return node.dropValue(k, v);
+        });
+        Future<Boolean> lock = pool.submit(() -> {
+          start.await();
+          return node.lock(k, lockId, LONG);
+        });
+        start.countDown();
+        drop.get(30, TimeUnit.SECONDS);
+        lock.get(30, TimeUnit.SECONDS);
+        EntryRecord after = node.inspect(k);
+        assertThat(after).as("round %d", round).isNotNull();
+        assertThat(after.state()).as("round %d", round).isEqualTo(EntryRecord.State.LOCKED);
+        assertThat(after.lockIds()).containsExactly(lockId);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void dropValue_withBadArguments_isRejected() {
+    assertThatThrownBy(() -> node.dropValue(null, bytes("v")))
+        .isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> node.dropValue(key("k"), null))
+        .isInstanceOf(NullPointerException.class);
   }
 
   // ---- usage
