@@ -22,6 +22,12 @@ public enum CacheOperation {
   AFTER_INSERT,
   EVICT,
   /**
+   * Dropping a value its reader cannot use ({@link ShardedCache#dropValue}). It neither
+   * invalidates nor stores: a failure counts against the node's breaker, as a read's does, and a
+   * node in its no-puts period takes it.
+   */
+  DROP_VALUE,
+  /**
    * A counter step ({@link ShardedCache#increment}). It neither invalidates nor stores a value
    * read from the database: a failure counts against the node's breaker, as a read's does.
    */

@@ -36,7 +36,8 @@ import org.jspecify.annotations.Nullable;
  * It offers plain operations ({@link #get}, {@link #put}, {@link #delete}, {@link #getAll},
  * {@link #putAll}), shared counters ({@link #increment}), and the entry protocol of DESIGN.md §4
  * ({@link #getOrLease} … {@link #evict}, with a flush's locks and unlocks batched per node by
- * {@link #lockAll} and {@link #unlockAll}).
+ * {@link #lockAll} and {@link #unlockAll}, and {@link #dropValue} for a value its reader cannot
+ * use).
  *
  * <p>Keys are any bytes — normally a {@link CacheKey}'s — and are placed by all of their bytes. A
  * key its node does not accept as it is (too long, or bytes it cannot store in a key) is stored
@@ -486,6 +487,25 @@ public final class ShardedCache implements AutoCloseable {
     }
     return call(guard, CacheOperation.EVICT, region,
         () -> guard.node().evict(storageKey(guard, key), times), EvictOutcome.NOT_DELIVERED);
+  }
+
+  /**
+   * Drops the committed value under {@code key} if it is still exactly {@code value}, as a
+   * {@link #getOrLease} hit returned it, leaving the key absent rather than a tombstone ({@link
+   * CacheNode#dropValue}): for a value the caller cannot use, so that the next load can cache
+   * the current one. Whether it was dropped. Not an invalidation: false when its node is out or
+   * fails, and a failure counts against the node's breaker as a read's does, never quarantining
+   * it.
+   */
+  public boolean dropValue(byte[] key, byte[] value) {
+    Objects.requireNonNull(value, "value");
+    NodeGuard guard = guardFor(key);
+    String region = regionOf(key);
+    if (!guard.admits(CacheOperation.DROP_VALUE, region)) {
+      return false;
+    }
+    return call(guard, CacheOperation.DROP_VALUE, region,
+        () -> guard.node().dropValue(storageKey(guard, key), frame(guard, key, value)), false);
   }
 
   // ---- membership and state

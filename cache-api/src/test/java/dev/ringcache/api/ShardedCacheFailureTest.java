@@ -155,6 +155,39 @@ class ShardedCacheFailureTest {
   }
 
   @Test
+  void dropValue_onANodeThatFails_isFalse_andOpensTheBreaker_butNeverQuarantines() {
+    ShardedCache cache = cache("a");
+    byte[] k = bytes("k");
+    cache.putFromLoad(k, bytes("old"), 1, null, false, TIMES);
+    FaultyNodeProvider.set(name("a"), Fault.UNAVAILABLE);
+    for (int i = 0; i < ShardedCache.DEFAULT_FAILURE_THRESHOLD; i++) {
+      assertThat(cache.dropValue(k, bytes("old"))).isFalse();
+    }
+    assertThat(cache.nodeState(name("a"))).as("down, as after failed reads, not quarantined")
+        .isEqualTo(NodeState.DOWN);
+    FaultyNodeProvider.set(name("a"), Fault.NONE);
+    await(() -> cache.nodeState(name("a")) == NodeState.UP);
+    assertThat(cache.get(k)).as("not cleared: a drop is not an invalidation")
+        .isEqualTo(bytes("old"));
+    assertThat(cache.dropValue(k, bytes("old"))).isTrue();
+  }
+
+  @Test
+  void dropValue_isServed_byANodeThatTakesNoPuts() {
+    ShardedCache cache = cache("a");
+    FaultyNodeProvider.set(name("a"), Fault.UNAVAILABLE);
+    cache.evict(bytes("k"), TIMES);
+    FaultyNodeProvider.set(name("a"), Fault.NONE);
+    await(() -> cache.nodeState(name("a")) == NodeState.NO_PUTS);
+    byte[] k = bytes("k2");
+    assertThat(cache.lock(k, "w", TIMES)).isFalse();
+    assertThat(cache.unlock(k, Unlock.committedValue("w", bytes("v"), 1), TIMES))
+        .isEqualTo(UnlockOutcome.WROTE_VALUE);
+    assertThat(cache.dropValue(k, bytes("v"))).isTrue();
+    assertThat(cache.get(k)).isNull();
+  }
+
+  @Test
   void increment_isServed_byANodeThatTakesNoPuts() {
     ShardedCache cache = cache("a");
     FaultyNodeProvider.set(name("a"), Fault.UNAVAILABLE);

@@ -218,6 +218,26 @@ class ShardedCacheTest {
   }
 
   @Test
+  void dropValue_throughTheRouter_comparesTheValueAsRead_forDigestedKeysToo() {
+    ShardedCache cache = cache("a", "b");
+    byte[] shortKey = bytes("com.example.Customer#2");
+    byte[] longKey = new byte[5000];
+    Arrays.fill(longKey, (byte) 'd');
+    for (byte[] key : List.of(shortKey, longKey)) {
+      assertThat(cache.putFromLoad(key, bytes("old"), 1, null, false, TIMES))
+          .isEqualTo(PutOutcome.STORED);
+      byte[] read = cache.getOrLease(key, true, TIMES).value();
+      assertThat(cache.dropValue(key, bytes("other"))).isFalse();
+      assertThat(cache.get(key)).isEqualTo(bytes("old"));
+      assertThat(cache.dropValue(key, read)).as("the value as the hit gave it").isTrue();
+      assertThat(cache.get(key)).isNull();
+      assertThat(cache.putFromLoad(key, bytes("current"), 1, null, false, TIMES))
+          .as("the same version, into the absent key").isEqualTo(PutOutcome.STORED);
+      assertThat(cache.getOrLease(key, true, TIMES)).isEqualTo(Lookup.hit(bytes("current"), 1));
+    }
+  }
+
+  @Test
   void increment_countsOnTheOwningNode_forDigestedKeysToo() {
     ShardedCache cache = cache("a", "b");
     byte[] shortKey = bytes("stamp:com.example.Order");
