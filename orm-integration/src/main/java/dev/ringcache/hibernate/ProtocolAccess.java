@@ -9,6 +9,7 @@ import dev.ringcache.api.ShardedCache;
 import dev.ringcache.api.Unlock;
 import java.io.Serializable;
 import java.lang.System.Logger.Level;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.hibernate.cache.spi.DomainDataRegion;
 import org.hibernate.cache.spi.access.AccessType;
@@ -32,7 +33,10 @@ import org.jspecify.annotations.Nullable;
  *   <li>TRANSACTIONAL writes nothing before the commit: its puts wait in the session's {@link
  *       RingTransaction} and are published only after a successful commit;
  *   <li>a transaction older than 0.9 Θ puts nothing; a region's bulk invalidation starts a new
- *       {@link RegionGeneration}.
+ *       {@link RegionGeneration}; once it has settled, a value of the generation before is
+ *       dropped by the first read that finds it (or insert that it refuses), so that the next
+ *       load caches the current value at once, with or without a lease (see {@link
+ *       #dropOlderGeneration}).
  * </ul>
  *
  * <p>A failing node never throws out of here: the router already turns failed reads into misses,
@@ -114,8 +118,10 @@ abstract class ProtocolAccess implements CachedDomainDataAccess {
       return null;
     }
     // A transaction too old to put takes no lease: an unused lease would hold off other loaders.
-    // A session that does not put (CacheMode GET or IGNORE) takes none either.
-    boolean wantLease = leasesOnMiss() && !tooOld(tx) && session.getCacheMode().isPutEnabled();
+    // A session that does not put (CacheMode GET or IGNORE) takes none either, nor one whose
+    // values would carry an older generation than the current (they are never put).
+    boolean wantLease = leasesOnMiss() && !tooOld(tx) && session.getCacheMode().isPutEnabled()
+        && region.generation().generationAt(tx.startNanos()) >= generation;
     Lookup found = cache.getOrLease(bytes, wantLease, times);
     if (found.kind() == Lookup.Kind.LEASED) {
       tx.lease(k, found.leaseToken());
@@ -125,13 +131,19 @@ abstract class ProtocolAccess implements CachedDomainDataAccess {
       return null;
     }
     byte[] stored = found.value();
-    Object value = CachedValues.generationOf(stored) >= generation
-        ? region.values().decode(fingerprint(session), stored) : null;
+    boolean olderGeneration = CachedValues.generationOf(stored) < generation;
+    Object value = olderGeneration ? null : region.values().decode(fingerprint(session), stored);
     if (value == null) {
-      // From before a bulk change, or of another mapping: make room for a fresh value, and
-      // take the lease any miss would (this lookup precedes the database read).
-      cache.evict(bytes, times);
-      if (wantLease) {
+      // Make room for a fresh value, and take the lease any miss would (this lookup precedes the
+      // database read). A value of another mapping (a redeploy under way) is evicted, not
+      // dropped: servers of that mapping still read such values, and put them without a lease.
+      boolean room = true;
+      if (olderGeneration) {
+        room = dropOlderGeneration(bytes, stored, wantLease);
+      } else {
+        cache.evict(bytes, times);
+      }
+      if (room && wantLease) {
         Lookup again = cache.getOrLease(bytes, true, times);
         if (again.kind() == Lookup.Kind.LEASED) {
           tx.lease(k, again.leaseToken());
@@ -139,6 +151,54 @@ abstract class ProtocolAccess implements CachedDomainDataAccess {
       }
     }
     return value;
+  }
+
+  /**
+   * Drops {@code stored}, a value of an older region generation than the current, if it is still
+   * there and the current generation is {@link RegionGeneration#settled() settled}; whether a
+   * lease may now be had. The key is left absent, not a tombstone, so that the next load caches
+   * the current value at once, even a load without a lease (a natural id, a row a query found,
+   * an insert). Evicting it instead would refuse those for Θ.
+   *
+   * <p>Why an absent key is safe here. A value holds off puts without a lease of data read
+   * before it was written (such a put must be strictly newer); after the drop, such a put lands
+   * in the empty key. It is harmless if no reader serves it, that is, if it carries an older
+   * generation than the one the readers know; and it is refused outright, as any put, if a
+   * writer locked the key since. The drop itself removes only this exact value: a writer's lock
+   * or tombstone, or a value written since, is never dropped. So what must not happen is a put
+   * that carries the current generation landing after the drop with data read before the
+   * dropped value was written. Three rules see to that:
+   *
+   * <ol>
+   *   <li>No JVM writes a value stamped with an older generation than the one it currently
+   *       knows (an unlock leaves a tombstone instead): so the dropped value was written, at
+   *       the latest, while its writer's JVM did not know the current generation yet, which is
+   *       at most one check interval after that generation began;
+   *   <li>a put without a lease (and an insert) carries the current generation only if its
+   *       transaction began a whole check interval after its JVM learned it ({@link
+   *       RegionGeneration#settledAt}): so a put carrying it read its data after the dropped
+   *       value was written;
+   *   <li>values are dropped only once the current generation is settled here: by then every JVM
+   *       knows it, so a lagging JVM that still stamps the older generation can neither put
+   *       such a value (rule 1) nor serve one.
+   * </ol>
+   *
+   * A put with a lease needs none of this: a drop never leaves a lease behind, so a lease taken
+   * before it is gone, and one taken after it was taken after the value was. So within the first
+   * check interval after a generation change (rule 3), a reader that is to take a lease evicts
+   * the value, as any invalidation would, and takes its lease over the tombstone; other readers
+   * leave it, and it only reads as a miss until a read after that interval drops it.
+   */
+  private boolean dropOlderGeneration(byte[] bytes, byte[] stored, boolean wantLease) {
+    if (region.generation().settled()) {
+      cache.dropValue(bytes, stored);
+      return true; // if another step changed the key since, a lease may still be had
+    }
+    if (wantLease) {
+      cache.evict(bytes, times);
+      return true;
+    }
+    return false;
   }
 
   @Override
@@ -182,7 +242,7 @@ abstract class ProtocolAccess implements CachedDomainDataAccess {
     if (tx.invalidatedByBulk(region) || tooOld(tx) || tx.holdsLock(k)) {
       return false;
     }
-    byte[] stored = encode(session, tx, value);
+    byte[] stored = encode(session, tx, value, lease != null);
     if (stored == null) {
       return false;
     }
@@ -207,6 +267,9 @@ abstract class ProtocolAccess implements CachedDomainDataAccess {
    */
   private boolean put(byte[] bytes, byte[] stored, long version, @Nullable String lease,
       boolean minimal, boolean refresh) {
+    if (!ofCurrentGeneration(stored)) {
+      return false;
+    }
     PutOutcome put = cache.putFromLoad(bytes, stored, version, lease, minimal, times);
     if (put == PutOutcome.REJECTED_PRESENT && refresh) {
       cache.evict(bytes, times);
@@ -238,7 +301,8 @@ abstract class ProtocolAccess implements CachedDomainDataAccess {
       // not publish the value an earlier update of this transaction left.
       lock.publish(null, Lookup.NO_VERSION);
       if (tx.firstLock(k)) {
-        tx.defer(committed -> tx.unlock(bytes, lock.outcome(committed), times));
+        tx.defer(committed -> tx.unlock(bytes,
+            lock.outcome(committed, this::ofCurrentGeneration), times));
       }
     } else if (tx.firstLock(k)) {
       // Hibernate takes a collection's lock before any SQL of the flush, but registers its
@@ -304,7 +368,10 @@ abstract class ProtocolAccess implements CachedDomainDataAccess {
     }
     String lockId = lockIdOf(session, lock);
     long v = versionOf(version);
-    byte[] stored = accessType == AccessType.READ_WRITE ? encode(session, tx, value) : null;
+    byte[] stored = accessType == AccessType.READ_WRITE ? encode(session, tx, value, true) : null;
+    if (stored != null && !ofCurrentGeneration(stored)) {
+      stored = null; // a transaction older than the generation: invalidate only
+    }
     Unlock unlock = stored != null ? Unlock.committedValue(lockId, stored, v)
         : Unlock.committedInvalidate(lockId, v);
     tx.unlock(bytes, unlock, times);
@@ -321,7 +388,7 @@ abstract class ProtocolAccess implements CachedDomainDataAccess {
     if (key.bytes() == null || tx == null || accessType != AccessType.TRANSACTIONAL) {
       return false;
     }
-    byte[] stored = encode(session, tx, value);
+    byte[] stored = encode(session, tx, value, true);
     RingLock lock = tx.heldLock(key);
     if (lock != null) {
       lock.publish(stored, versionOf(version));
@@ -370,19 +437,38 @@ abstract class ProtocolAccess implements CachedDomainDataAccess {
     if (bytes == null || tooOld(tx)) {
       return false;
     }
-    byte[] stored = encode(session, tx, value);
-    if (stored == null) {
+    String lease = tx.takeLease(key);
+    byte[] stored = encode(session, tx, value, lease != null);
+    if (stored == null || !ofCurrentGeneration(stored)) {
       return false;
     }
-    String lease = tx.takeLease(key);
+    long v = versionOf(version);
     if (lease != null) {
       // This session looked the key up before inserting it (as persist does for an assigned id):
       // its lease still stands if nothing invalidated the key since, and the committed row is
       // newer than anything a loader could have read.
-      return cache.putFromLoad(bytes, stored, versionOf(version), lease, false, times)
-          == PutOutcome.STORED;
+      return cache.putFromLoad(bytes, stored, v, lease, false, times) == PutOutcome.STORED;
     }
-    return cache.afterInsert(bytes, stored, versionOf(version), times) == InsertOutcome.STORED;
+    InsertOutcome inserted = cache.afterInsert(bytes, stored, v, times);
+    if (inserted == InsertOutcome.SKIPPED && dropOlderGenerationAfterInsert(bytes)) {
+      // The key held a value of an older generation, such as a row of the same id that was
+      // deleted behind a region clear: it is gone now.
+      inserted = cache.afterInsert(bytes, stored, v, times);
+    }
+    return inserted == InsertOutcome.STORED;
+  }
+
+  /**
+   * After a refused insert: drops the value the key holds if it is of an older generation (see
+   * {@link #dropOlderGeneration(byte[], byte[], boolean)}); whether it did. One more read, only
+   * when an insert was refused.
+   */
+  private boolean dropOlderGenerationAfterInsert(byte[] bytes) {
+    Lookup found = cache.getOrLease(bytes, false, times);
+    long generation = region.generation().current();
+    return found.isHit() && generation != RegionGeneration.UNKNOWN
+        && CachedValues.generationOf(found.value()) < generation
+        && region.generation().settled() && cache.dropValue(bytes, found.value());
   }
 
   @Override
@@ -494,14 +580,32 @@ abstract class ProtocolAccess implements CachedDomainDataAccess {
     return tx != null ? tx.lockId() : "none";
   }
 
+  /**
+   * Whether {@code stored} carries the current generation, or a newer one: no other value is
+   * ever written (rule 1 of {@link #dropOlderGeneration(byte[], byte[], boolean)}); readers
+   * would not serve it anyway.
+   */
+  private boolean ofCurrentGeneration(byte[] stored) {
+    long generation = region.generation().current();
+    return generation != RegionGeneration.UNKNOWN
+        && CachedValues.generationOf(stored) >= generation;
+  }
+
   private boolean tooOld(RingTransaction tx) {
     return System.nanoTime() - tx.startNanos() > maxAgeNanos;
   }
 
-  /** The stored form of {@code value}, or null if it cannot be cached (reported, not thrown). */
+  /**
+   * The stored form of {@code value}, or null if it cannot be cached (reported, not thrown). It
+   * carries the generation this JVM knew when the transaction began; unless {@code guarded} (a
+   * put with a lease, a writer's value written through its lock), one this JVM had known for a
+   * whole check interval by then, or none (rule 2 of {@link #dropOlderGeneration(byte[], byte[],
+   * boolean)}).
+   */
   private byte @Nullable [] encode(SharedSessionContractImplementor session, RingTransaction tx,
-      Object value) {
-    long generation = region.generation().generationAt(tx.startNanos());
+      Object value, boolean guarded) {
+    long generation = guarded ? region.generation().generationAt(tx.startNanos())
+        : region.generation().settledAt(tx.startNanos());
     if (generation == RegionGeneration.UNKNOWN) {
       return null;
     }
@@ -549,13 +653,20 @@ abstract class ProtocolAccess implements CachedDomainDataAccess {
       this.version = version;
     }
 
-    /** The unlock once the transaction's outcome is known. */
-    Unlock outcome(boolean committed) {
+    /**
+     * The unlock once the transaction's outcome is known: a value it published is written only if
+     * {@code writable}, else the unlock only invalidates.
+     */
+    Unlock outcome(boolean committed, Predicate<byte[]> writable) {
       if (!committed) {
         return Unlock.rolledBack(lockId);
       }
       byte[] v = value;
-      return v != null ? Unlock.committedValue(lockId, v, version) : Unlock.committedDelete(lockId);
+      if (v == null) {
+        return Unlock.committedDelete(lockId);
+      }
+      return writable.test(v) ? Unlock.committedValue(lockId, v, version)
+          : Unlock.committedInvalidate(lockId, version);
     }
   }
 }

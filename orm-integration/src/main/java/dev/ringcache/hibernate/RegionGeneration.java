@@ -26,7 +26,12 @@ import java.util.concurrent.locks.LockSupport;
  * generation was read after the change committed, since the new generation was written after it.
  *
  * <p>A value carries the generation this JVM knew when its transaction began (or an older one),
- * never a newer one: see {@link #generationAt(long)}.
+ * never a newer one: see {@link #generationAt(long)}. A value put without a lease carries one
+ * this JVM had known for a whole check interval when its transaction began ({@link
+ * #settledAt(long)}); and a value of an older generation is dropped only once the current one is
+ * {@link #settled()}. {@link ProtocolAccess} says why. A JVM cannot tell how long ago the
+ * generation it reads first (when its session factory starts) began, so it counts that reading as
+ * a change: for one check interval after it starts, it puts nothing without a lease.
  *
  * <p>When the record is missing (first use, a node cleared, an eviction) it is created as the
  * wall-clock time in milliseconds plus Θ: above every earlier generation as long as the JVMs'
@@ -93,6 +98,32 @@ final class RegionGeneration {
       return v.generation;
     }
     return v.previousSinceNanos - txStartNanos <= 0 ? v.previous : UNKNOWN;
+  }
+
+  /**
+   * The generation to stamp on a value put without a lease (or cached after an insert) by a
+   * transaction that began at {@code txStartNanos}: the current one if this JVM had known it for
+   * at least one check interval by then, so that every other JVM knew it too before the
+   * transaction read anything; {@link #UNKNOWN} otherwise (nothing is put).
+   */
+  long settledAt(long txStartNanos) {
+    View v = view;
+    if (v.generation == UNKNOWN) {
+      v = refresh(false);
+    }
+    return v.generation != UNKNOWN && txStartNanos - v.sinceNanos >= checkIntervalNanos
+        ? v.generation : UNKNOWN;
+  }
+
+  /**
+   * Whether the current generation is known here for at least one check interval: then no JVM
+   * trusts an older one any more, nor stamps a value it puts with one.
+   */
+  boolean settled() {
+    if (current() == UNKNOWN) {
+      return false;
+    }
+    return System.nanoTime() - view.sinceNanos >= checkIntervalNanos;
   }
 
   /**

@@ -339,8 +339,8 @@ class CacheModeTest {
   }
 
   /**
-   * Only the next lookup is checked: the first read of a stale resolution leaves a tombstone, and
-   * natural ids, put only into an absent key, are not cached again while it lives (Θ).
+   * Only the next lookup is checked: that the resolution is cached again, once the new generation
+   * has settled, is {@link RegionClearTest}'s.
    */
   @ParameterizedTest(name = "{0}")
   @MethodSource("types")

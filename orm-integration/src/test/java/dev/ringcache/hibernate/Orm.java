@@ -7,6 +7,8 @@ import dev.ringcache.hibernate.model.Plain;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.hibernate.Session;
@@ -18,6 +20,7 @@ import org.hibernate.boot.MetadataBuilder;
 import org.hibernate.boot.MetadataSources;
 import org.hibernate.boot.registry.StandardServiceRegistry;
 import org.hibernate.boot.registry.StandardServiceRegistryBuilder;
+import org.hibernate.cache.spi.CacheImplementor;
 import org.hibernate.cache.spi.access.AccessType;
 import org.hibernate.engine.spi.SessionFactoryImplementor;
 
@@ -118,6 +121,26 @@ final class Orm implements AutoCloseable {
       work.accept(session);
       session.flush();
       tx.rollback();
+    }
+  }
+
+  /**
+   * Waits until each entity, collection and natural-id region has known its current generation
+   * for a whole check interval, as a region clear of this factory needs before values of the
+   * generation before are dropped ({@link RegionGeneration#settled()}); fails after 10 s.
+   */
+  void awaitSettledGenerations() {
+    CacheImplementor cache = factory.unwrap(SessionFactoryImplementor.class).getCache();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    for (String name : cache.getCacheRegionNames()) {
+      if (cache.getRegion(name) instanceof RingDomainDataRegion region) {
+        while (!region.generation().settled()) {
+          if (System.nanoTime() - deadline > 0) {
+            throw new AssertionError("the generation of " + name + " did not settle in 10 s");
+          }
+          LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5)); // polling, with a deadline
+        }
+      }
     }
   }
 
