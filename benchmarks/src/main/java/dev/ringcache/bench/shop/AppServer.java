@@ -93,6 +93,16 @@ final class AppServer implements AutoCloseable {
     }
   }
 
+  /**
+   * Forgets what an earlier run left on shared nodes, whose rows this run has replaced behind the
+   * cache's back: a new generation of every region, and the catalog query's results, which
+   * {@code evictAllRegions} does not reach before a query of this factory has used their region.
+   */
+  void forgetEarlierRuns() {
+    factory.getCache().evictAllRegions();
+    factory.getCache().evictQueryRegion(CATALOG_REGION);
+  }
+
   /** ringcache's region factory of this server; only with the cache. */
   RingCacheRegionFactory regionFactory() {
     return (RingCacheRegionFactory) factory.unwrap(SessionFactoryImplementor.class).getCache()
