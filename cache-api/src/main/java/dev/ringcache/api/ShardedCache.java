@@ -435,6 +435,17 @@ public final class ShardedCache implements AutoCloseable {
       EntryTimes times) {
     CacheNode.checkUnlocks(keys, unlocks);
     Objects.requireNonNull(times, "times");
+    return unlockAll(keys, unlocks, Collections.nCopies(keys.size(), times));
+  }
+
+  /**
+   * {@link #unlockAll(List, List, EntryTimes)} with each key's own times, {@code times.get(i)}
+   * for {@code keys.get(i)}: a transaction's unlocks over regions of different lifetimes still
+   * go out as one batch per node.
+   */
+  public List<UnlockOutcome> unlockAll(List<byte[]> keys, List<Unlock> unlocks,
+      List<EntryTimes> times) {
+    CacheNode.checkUnlocks(keys, unlocks, times);
     UnlockOutcome[] outcomes = new UnlockOutcome[keys.size()];
     Arrays.fill(outcomes, UnlockOutcome.NOT_DELIVERED);
     perNode(keys, true, (guard, indexes) -> {
@@ -444,12 +455,14 @@ public final class ShardedCache implements AutoCloseable {
       }
       List<byte[]> storageKeys = new ArrayList<>(indexes.size());
       List<Unlock> framed = new ArrayList<>(indexes.size());
+      List<EntryTimes> nodeTimes = new ArrayList<>(indexes.size());
       for (int i : indexes) {
         storageKeys.add(storageKey(guard, keys.get(i)));
         framed.add(framed(guard, keys.get(i), unlocks.get(i)));
+        nodeTimes.add(times.get(i));
       }
       List<UnlockOutcome> found = call(guard, CacheOperation.UNLOCK_ALL, region,
-          () -> guard.node().unlockAll(storageKeys, framed, times), null);
+          () -> guard.node().unlockAll(storageKeys, framed, nodeTimes), null);
       if (found == null) {
         return;
       }

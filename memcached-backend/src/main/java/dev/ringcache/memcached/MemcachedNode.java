@@ -353,12 +353,11 @@ final class MemcachedNode implements CacheNode {
   /** The steps of {@link #unlock} on every key at once, as {@link #lockAll}. */
   @Override
   public List<UnlockOutcome> unlockAll(List<byte[]> keys, List<Unlock> unlocks,
-      EntryTimes times) {
-    CacheNode.checkUnlocks(keys, unlocks);
-    Objects.requireNonNull(times, "times");
+      List<EntryTimes> times) {
+    CacheNode.checkUnlocks(keys, unlocks, times);
     return steps(CacheOperation.UNLOCK_ALL, keys,
-        i -> (r, now) -> EntryProtocol.unlock(r, unlocks.get(i), times, now),
-        i -> invalidateOnly(unlocks.get(i), times));
+        i -> (r, now) -> EntryProtocol.unlock(r, unlocks.get(i), times.get(i), now),
+        i -> invalidateOnly(unlocks.get(i), times.get(i)));
   }
 
   /**

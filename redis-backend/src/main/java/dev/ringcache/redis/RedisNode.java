@@ -271,12 +271,11 @@ final class RedisNode implements CacheNode {
   /** One pipeline of the same EVALSHA each {@link #unlock} sends. */
   @Override
   public List<UnlockOutcome> unlockAll(List<byte[]> keys, List<Unlock> unlocks,
-      EntryTimes times) {
-    CacheNode.checkUnlocks(keys, unlocks);
-    Objects.requireNonNull(times, "times");
+      List<EntryTimes> times) {
+    CacheNode.checkUnlocks(keys, unlocks, times);
     List<byte[][]> each = new ArrayList<>(keys.size());
-    for (Unlock unlock : unlocks) {
-      each.add(unlockArgs(unlock, times));
+    for (int i = 0; i < keys.size(); i++) {
+      each.add(unlockArgs(unlocks.get(i), times.get(i)));
     }
     List<UnlockOutcome> outcomes = new ArrayList<>(keys.size());
     for (Object reply : scripts(keys, each)) {

@@ -9,6 +9,7 @@ import dev.ringcache.api.PutOutcome;
 import dev.ringcache.api.Unlock;
 import dev.ringcache.api.UnlockOutcome;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -106,9 +107,20 @@ public interface CacheNode extends AutoCloseable {
       EntryTimes times) {
     checkUnlocks(keys, unlocks);
     Objects.requireNonNull(times, "times");
+    return unlockAll(keys, unlocks, Collections.nCopies(keys.size(), times));
+  }
+
+  /**
+   * {@link #unlockAll(List, List, EntryTimes)} with each key's own times, {@code times.get(i)}
+   * for {@code keys.get(i)}: the unlocks of one transaction over regions of different lifetimes,
+   * still one batch. Implementations that batch override this one; the other calls it.
+   */
+  default List<UnlockOutcome> unlockAll(List<byte[]> keys, List<Unlock> unlocks,
+      List<EntryTimes> times) {
+    checkUnlocks(keys, unlocks, times);
     List<UnlockOutcome> outcomes = new ArrayList<>(keys.size());
     for (int i = 0; i < keys.size(); i++) {
-      outcomes.add(unlock(keys.get(i), unlocks.get(i), times));
+      outcomes.add(unlock(keys.get(i), unlocks.get(i), times.get(i)));
     }
     return outcomes;
   }
@@ -161,6 +173,22 @@ public interface CacheNode extends AutoCloseable {
     Objects.requireNonNull(keys, "keys");
     for (int i = 0; i < keys.size(); i++) {
       Objects.requireNonNull(keys.get(i), "keys[" + i + "]");
+    }
+  }
+
+  /**
+   * Checks the keys, unlocks and times of {@link #unlockAll(List, List, List)}: non-null, and as
+   * many of each.
+   */
+  static void checkUnlocks(List<byte[]> keys, List<Unlock> unlocks, List<EntryTimes> times) {
+    checkUnlocks(keys, unlocks);
+    Objects.requireNonNull(times, "times");
+    if (keys.size() != times.size()) {
+      throw new IllegalArgumentException(keys.size() + " keys but " + times.size()
+          + " times; they must pair up");
+    }
+    for (int i = 0; i < times.size(); i++) {
+      Objects.requireNonNull(times.get(i), "times[" + i + "]");
     }
   }
 

@@ -383,6 +383,38 @@ public abstract class CacheNodeContract {
     node.getOrLease(key(prefix + "lease"), true, "n", LONG);
   }
 
+  /**
+   * One batch whose keys belong to regions of different lifetimes (an entity and a query-cache
+   * table record, say): each record lives by its own key's times.
+   */
+  @Test
+  void unlockAll_withEachKeysOwnTimes_givesEachRecordItsOwnLifetime() {
+    EntryTimes hour = EntryTimes.of(Duration.ofHours(1), Duration.ofMinutes(1),
+        Duration.ofMinutes(2), Duration.ofMinutes(50));
+    EntryTimes fiveMinutes = EntryTimes.of(Duration.ofMinutes(5), Duration.ofMinutes(1),
+        Duration.ofMinutes(2), Duration.ofMinutes(20));
+    List<byte[]> keys = List.of(key("own-times-a"), key("own-times-b"), key("own-times-c"),
+        key("own-times-d"));
+    keys.forEach(k -> node.lock(k, "w", LONG));
+    List<UnlockOutcome> outcomes = node.unlockAll(keys, List.of(
+        Unlock.committedValue("w", bytes("a"), 1), Unlock.committedValue("w", bytes("b"), 1),
+        Unlock.rolledBack("w"), Unlock.rolledBack("w")),
+        List.of(hour, fiveMinutes, hour, fiveMinutes));
+    assertThat(outcomes).containsExactly(UnlockOutcome.WROTE_VALUE, UnlockOutcome.WROTE_VALUE,
+        UnlockOutcome.WROTE_TOMBSTONE, UnlockOutcome.WROTE_TOMBSTONE);
+    long[] expectedMillis = {hour.valueTtlMillis(), fiveMinutes.valueTtlMillis(),
+        hour.tombstoneTtlMillis(), fiveMinutes.tombstoneTtlMillis()};
+    for (int i = 0; i < keys.size(); i++) {
+      EntryRecord record = Objects.requireNonNull(node.inspect(keys.get(i)));
+      long remaining = record.expiresAtMillis() - node.clockMillis();
+      assertThat(remaining).as("key %d", i)
+          .isBetween(expectedMillis[i] - LIFETIME_TOLERANCE_MILLIS, expectedMillis[i]);
+    }
+    assertThatThrownBy(() -> node.unlockAll(keys.subList(0, 1), List.of(Unlock.rolledBack("w")),
+        List.of(hour, hour))).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("1 keys but 2 times");
+  }
+
   @Test
   void unlockAll_givesTheResultsAndRecordsOfSingleUnlocks_andWritesCommittedValuesThrough() {
     Map<String, Unlock> unlocks = new HashMap<>();
