@@ -178,21 +178,18 @@ final class RingTransaction implements CacheTransactionSynchronization {
       return;
     }
     try {
-      Map<EntryTimes, List<QueuedUnlock>> groups = new LinkedHashMap<>();
+      // One batch per node for all of them, each key with its region's times.
+      List<byte[]> keys = new ArrayList<>(unlocks.size());
+      List<Unlock> outcomes = new ArrayList<>(unlocks.size());
+      List<EntryTimes> times = new ArrayList<>(unlocks.size());
       for (QueuedUnlock u : unlocks) {
         if (successful || !unsentLocks.containsKey(ByteBuffer.wrap(u.key()))) {
-          groups.computeIfAbsent(u.times(), t -> new ArrayList<>()).add(u);
-        }
-      }
-      for (Map.Entry<EntryTimes, List<QueuedUnlock>> group : groups.entrySet()) {
-        List<byte[]> keys = new ArrayList<>();
-        List<Unlock> outcomes = new ArrayList<>();
-        for (QueuedUnlock u : group.getValue()) {
           keys.add(u.key());
           outcomes.add(u.unlock());
+          times.add(u.times());
         }
-        factory.cache().unlockAll(keys, outcomes, group.getKey());
       }
+      factory.cache().unlockAll(keys, outcomes, times);
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.WARNING, "ringcache could not unlock after "
           + (successful ? "a commit" : "a rollback") + " (the locks expire after 2Θ): " + e);

@@ -130,6 +130,28 @@ class RoundTripsIT {
     }
   }
 
+  /**
+   * With the query cache on, a commit also locks, stamps and unlocks the table's record, whose
+   * times differ from the entity region's: still one batch of locks, the stamp, and one batch of
+   * unlocks, three round trips in all.
+   */
+  @Test
+  void redis_aCommitWithTheQueryCacheOn_sendsItsUnlocksInOneBatch() throws Exception {
+    try (TestServer server = TestServers.redis().start();
+        TurnCountingProxy proxy = new TurnCountingProxy(server.host(), server.port());
+        Orm orm = Orm.start(new Orm.Setup("jdbc:h2:mem:trips-" + UUID.randomUUID()
+            + ";DB_CLOSE_DELAY=-1", "redis://" + server.host() + ":" + proxy.port(),
+            "trips-" + UUID.randomUUID(), AccessType.READ_WRITE,
+            Map.of(RingCacheSettings.GENERATION_CHECK_INTERVAL, "10s",
+                "hibernate.cache.use_query_cache", "true")), true)) {
+      assertThat(commitOfTenUpdates(orm, proxy)).isEqualTo(3);
+      String name = orm.inTx(s -> s.find(Plain.class, 1L).getName());
+      assertThat(name).isEqualTo("v2");
+      assertThat(orm.factory.getStatistics().getSecondLevelCacheHitCount())
+          .as("the committed value was written through").isEqualTo(1);
+    }
+  }
+
   /** The round trips of the commit of a transaction that updated ten cached entities. */
   private static long commitOfTenUpdates(Orm orm, TurnCountingProxy proxy) {
     orm.inTx(s -> {
