@@ -47,10 +47,18 @@ public final class NodeUri {
     this.redacted = redacted;
   }
 
+  private static ConfigurationException noScheme(String shown) {
+    return new ConfigurationException("node URI '" + shown + "' has no scheme://; expected e.g. "
+        + "local://cache, redis://host:6379 or memcached://host:11211");
+  }
+
   /** Parses a node URI, or fails with a {@link ConfigurationException} that says what is wrong. */
   public static NodeUri parse(String text) {
     Objects.requireNonNull(text, "text");
     String shown = redact(text.trim());
+    if (!text.contains("://")) {
+      throw noScheme(shown); // before java.net.URI, whose reason would mislead ("scheme name")
+    }
     URI uri;
     try {
       uri = new URI(text.trim());
@@ -60,8 +68,7 @@ public final class NodeUri {
     }
     String scheme = uri.getScheme();
     if (scheme == null || uri.isOpaque()) {
-      throw new ConfigurationException("node URI '" + shown + "' has no scheme://; expected e.g. "
-          + "local://cache, redis://host:6379 or memcached://host:11211");
+      throw noScheme(shown);
     }
     String authority = uri.getRawAuthority();
     String host = uri.getHost() != null ? uri.getHost() : uri.getAuthority();

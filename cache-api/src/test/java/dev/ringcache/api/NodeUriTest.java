@@ -64,7 +64,10 @@ class NodeUriTest {
   @Test
   void badUris_failWithMessagesThatSayWhy() {
     assertThatThrownBy(() -> NodeUri.parse("10.0.1.1:6379"))
-        .isInstanceOf(ConfigurationException.class).hasMessageContaining("scheme");
+        .isInstanceOf(ConfigurationException.class).hasMessageContaining("has no scheme://")
+        .hasMessageNotContaining("password");
+    assertThatThrownBy(() -> NodeUri.parse("cache-1:6379"))
+        .isInstanceOf(ConfigurationException.class).hasMessageContaining("has no scheme://");
     assertThatThrownBy(() -> NodeUri.parse("redis://"))
         .isInstanceOf(ConfigurationException.class).hasMessageContaining("'redis://'");
     assertThatThrownBy(() -> NodeUri.parse("redis:///0"))
