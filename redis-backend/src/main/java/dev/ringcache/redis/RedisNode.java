@@ -22,6 +22,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -531,7 +532,7 @@ final class RedisNode implements CacheNode {
             + options.timeoutMillis + " ms", e);
       }
       throw new NodeUnavailableException("redis node " + id + " is unavailable: "
-          + e.getMessage(), e);
+          + e.getMessage() + reason(e), e);
     } catch (JedisAccessControlException e) {
       // Not an outage: the URI is wrong, and waiting will not help.
       throw new ConfigurationException("redis node " + id + " refused the credentials in its "
@@ -549,6 +550,24 @@ final class RedisNode implements CacheNode {
 
   private static boolean isWrongType(JedisDataException e) {
     return e.getMessage() != null && e.getMessage().startsWith("WRONGTYPE");
+  }
+
+  /**
+   * What Jedis's own message ("Failed to create socket.") leaves out: the cause underneath, such
+   * as an unknown host, a misspelt name in the URI that no retry will mend.
+   */
+  private static String reason(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    if (root == e) {
+      return "";
+    }
+    if (root instanceof UnknownHostException) {
+      return " (unknown host: " + root.getMessage() + ")";
+    }
+    return " (" + root + ")";
   }
 
   private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {

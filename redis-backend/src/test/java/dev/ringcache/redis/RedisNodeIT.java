@@ -246,6 +246,19 @@ class RedisNodeIT extends CacheNodeContract {
   }
 
   @Test
+  void aHostNameThatDoesNotResolve_failsOnUse_withAMessageThatSaysSo() {
+    CacheNode unknown = new RedisNodeProvider().open(
+        NodeUri.parse("redis://no-such-host.invalid:6379?timeout=200ms&connectTimeout=200ms"));
+    try {
+      assertThatThrownBy(() -> unknown.get(bytes("k")))
+          .isInstanceOf(NodeUnavailableException.class)
+          .hasMessageContaining("unknown host: no-such-host.invalid");
+    } finally {
+      unknown.close();
+    }
+  }
+
+  @Test
   void aServerThatIsDown_failsOnUse_withNodeUnavailable_notAtOpen() throws Exception {
     int port;
     try (ServerSocket free = new ServerSocket(0)) {
