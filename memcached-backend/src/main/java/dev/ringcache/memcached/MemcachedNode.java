@@ -388,68 +388,16 @@ final class MemcachedNode implements CacheNode {
   }
 
   /**
-   * A {@code gets}, the reference machine's {@link EntryProtocol#dropValue} on what it read, and
-   * — only if that drops the value — a {@code delete} with the item's CAS, so that a change since
-   * the read (another client's lock, say) wins: the step then reads again, as a lost race does.
-   * Not an invalidation: this JVM's steps before it on the key taking too long is a {@code false}
-   * (nothing dropped), like a refused put.
+   * The reference machine's {@link EntryProtocol#dropValue} as a step: it deletes the item with
+   * the CAS it read, so that a change since the read (another client's lock, say) wins and the
+   * step reads again, as a lost race does. Not an invalidation: this JVM's steps before it on the
+   * key taking too long is a {@code false} (nothing dropped), like a refused put.
    */
   @Override
   public boolean dropValue(byte[] key, byte[] expectedValue) {
     Objects.requireNonNull(expectedValue, "expectedValue");
-    String k = keyText(key);
-    Call call = new Call(CacheOperation.DROP_VALUE);
-    try {
-      SpyClient c = ready(call);
-      return dropValue(c, k, expectedValue, call);
-    } finally {
-      call.end();
-    }
-  }
-
-  private boolean dropValue(SpyClient c, String k, byte[] expectedValue, Call call) {
-    ReentrantLock stripe = stripeFor(k);
-    if (!lock(stripe, call)) {
-      return contended(call, false);
-    }
-    int retries = 0;
-    try {
-      while (true) {
-        CASValue<byte[]> item = gets(c, k, call);
-        EntryRecord read = item == null ? null : decode(item.getValue(), call.op);
-        long now = clock.upper();
-        if (item == null
-            || !EntryProtocol.dropValue(judged(read, clock.lower(), now), expectedValue, now)
-                .result()) {
-          return false;
-        }
-        long cas = item.getCas();
-        OperationFuture<Boolean> deleted = send(call, () -> c.delete(k, cas));
-        await(deleted, call);
-        OperationStatus status = deleted.getStatus();
-        if (status.isSuccess()) {
-          return true;
-        }
-        if (status.getStatusCode() == StatusCode.ERR_NOT_FOUND) {
-          return false; // gone since the read (expired, deleted, flushed): nothing left to drop
-        }
-        if (status.getStatusCode() != StatusCode.ERR_EXISTS) {
-          throw refusedCommand(call.op, status);
-        }
-        if (retries + 1 >= MAX_ATTEMPTS) {
-          throw new NodeUnavailableException("memcached node " + id + ": key contention, "
-              + call.op.tagValue() + " lost the compare-and-set race " + MAX_ATTEMPTS
-              + " times in a row");
-        }
-        retries++;
-        backOff(retries, call);
-      }
-    } finally {
-      stripe.unlock();
-      if (retries > 0) {
-        events.casRetried(call.op, retries);
-      }
-    }
+    return step(CacheOperation.DROP_VALUE, key,
+        (r, now) -> EntryProtocol.dropValue(r, expectedValue, now), false, null);
   }
 
   // ---- counters
@@ -561,12 +509,12 @@ final class MemcachedNode implements CacheNode {
 
   /**
    * Runs {@code transition} as one atomic step on {@code key}: reads the item, computes, and
-   * writes only if the record changed, with add or cas; reads again after a lost race (to another
-   * JVM, or to this one's reads), at most {@link #MAX_ATTEMPTS} times, within the operation's
-   * deadline. {@code skipped}, if given, is the answer when the step gives up without a failure
-   * of the node: the record is too large (and there is no {@code instead} to go on with), this
-   * JVM's steps before it on the key took too long, or — for a put — the item it was to replace
-   * vanished.
+   * writes only if the record changed, with add or cas (or, if the record goes, a delete with the
+   * CAS read); reads again after a lost race (to another JVM, or to this one's reads), at most
+   * {@link #MAX_ATTEMPTS} times, within the operation's deadline. {@code skipped}, if given, is
+   * the answer when the step gives up without a failure of the node: the record is too large (and
+   * there is no {@code instead} to go on with), this JVM's steps before it on the key took too
+   * long, or — for a put — the item it was to replace vanished.
    */
   private <R> R step(CacheOperation op, byte[] key, Transition<R> transition,
       @Nullable R skipped, @Nullable Transition<R> instead) {
@@ -616,13 +564,15 @@ final class MemcachedNode implements CacheNode {
           EntryRecord seen = judged(read, clock.lower(), now);
           Step<R> step = current.apply(seen, now);
           EntryRecord next = step.record();
-          if (next == null || next == seen) {
+          if (next == seen) {
             return step.result(); // nothing to write: a hit, a refusal, or still absent
           }
-          byte[] bytes = encode(next, op);
-          int exptime = ItemExpiry.exptime(next.expiresAtMillis(), now);
-          Written written = fits(k, bytes) ? write(c, k, item, bytes, exptime, call)
-              : Written.TOO_LARGE;
+          // A record that goes (seen, so an item was read) is deleted with the item's CAS.
+          byte[] bytes = encodedChange(step, seen, op);
+          Written written = bytes == null ? write(c, k, item, null, 0, call)
+              : fits(k, bytes)
+                  ? write(c, k, item, bytes, ItemExpiry.exptime(next.expiresAtMillis(), now), call)
+                  : Written.TOO_LARGE;
           if (written == Written.STORED) {
             return step.result();
           }
@@ -759,8 +709,7 @@ final class MemcachedNode implements CacheNode {
         long now = clock.upper();
         EntryRecord seen = judged(read, clock.lower(), now);
         Step<R> step = transitions.apply(i).apply(seen, now);
-        byte[] bytes = step.record() == null || step.record() == seen ? null
-            : encode(step.record(), op);
+        byte[] bytes = encodedChange(step, seen, op);
         if (bytes != null && !fits(k, bytes)) {
           // As step() does: not sent; the fallback on the same record read, or a failure.
           events.itemTooLarge(op);
@@ -769,18 +718,19 @@ final class MemcachedNode implements CacheNode {
             throw tooLarge(op, bytes);
           }
           step = instead.apply(seen, now);
-          bytes = step.record() == null || step.record() == seen ? null
-              : encode(step.record(), op);
+          bytes = encodedChange(step, seen, op);
           if (bytes != null && !fits(k, bytes)) {
             events.itemTooLarge(op);
             throw tooLarge(op, bytes);
           }
         }
-        if (bytes == null) {
+        EntryRecord next = step.record();
+        if (next == seen) {
           results[i] = step.result(); // nothing to write: a refusal, or still absent
           continue;
         }
-        int exptime = ItemExpiry.exptime(step.record().expiresAtMillis(), now);
+        // bytes null: the record goes, a delete with the CAS read (as in step())
+        int exptime = next == null ? 0 : ItemExpiry.exptime(next.expiresAtMillis(), now);
         writes.add(new PendingWrite<>(i, item == null,
             sendWrite(c, k, item, bytes, exptime, call), step.result()));
       }
@@ -879,15 +829,29 @@ final class MemcachedNode implements CacheNode {
     return item;
   }
 
-  /** Add where nothing was; cas over what was there (an expired or foreign item included). */
-  private Written write(SpyClient c, String key, @Nullable CASValue<byte[]> item, byte[] bytes,
-      int exptime, Call call) {
+  /** The bytes of the record {@code step} leaves, or null if it leaves none or {@code seen}. */
+  private byte @Nullable [] encodedChange(Step<?> step, @Nullable EntryRecord seen,
+      CacheOperation op) {
+    EntryRecord next = step.record();
+    return next == null || next == seen ? null : encode(next, op);
+  }
+
+  /**
+   * Add where nothing was; cas over what was there (an expired or foreign item included); with
+   * {@code bytes} null, a delete of the item read, with its CAS.
+   */
+  private Written write(SpyClient c, String key, @Nullable CASValue<byte[]> item,
+      byte @Nullable [] bytes, int exptime, Call call) {
     return written(sendWrite(c, key, item, bytes, exptime, call), item == null, call);
   }
 
   /** Sends the write of {@link #write}; {@link #written} waits for it. */
   private OperationFuture<?> sendWrite(SpyClient c, String key, @Nullable CASValue<byte[]> item,
-      byte[] bytes, int exptime, Call call) {
+      byte @Nullable [] bytes, int exptime, Call call) {
+    if (bytes == null) {
+      long cas = Objects.requireNonNull(item, "a delete needs the item it read").getCas();
+      return send(call, () -> c.delete(key, cas));
+    }
     if (item == null) {
       return send(call, () -> c.add(key, exptime, bytes, ItemTranscoder.INSTANCE));
     }
@@ -895,7 +859,7 @@ final class MemcachedNode implements CacheNode {
     return send(call, () -> c.cas(key, cas, exptime, bytes));
   }
 
-  /** How a write sent by {@link #sendWrite} ended: an add if {@code added}, else a cas. */
+  /** How a write sent by {@link #sendWrite} ended: an add if {@code added}, else cas or delete. */
   private Written written(OperationFuture<?> sent, boolean added, Call call) {
     CacheOperation op = call.op;
     Object answer = await(sent, call);
@@ -914,14 +878,18 @@ final class MemcachedNode implements CacheNode {
           throw refusedCommand(op, status); // out of memory, say: nothing was there to lose
       }
     }
-    if (answer == CASResponse.OK) {
+    if (answer == CASResponse.OK || Boolean.TRUE.equals(answer)) { // a cas, or a delete
       return Written.STORED;
     }
     if (status.getStatusCode() == StatusCode.ERR_NOT_FOUND) {
       return Written.VANISHED;
     }
-    if (answer == CASResponse.EXISTS || status.getStatusCode() == StatusCode.ERR_NOT_STORED) {
+    if (answer == CASResponse.EXISTS || status.getStatusCode() == StatusCode.ERR_EXISTS
+        || status.getStatusCode() == StatusCode.ERR_NOT_STORED) {
       return Written.LOST_RACE;
+    }
+    if (answer instanceof Boolean) {
+      throw refusedCommand(op, status); // a delete the server refused: nothing changed
     }
     // A binary set that memcached cannot store (too large, out of memory) unlinks the item under
     // the key, whatever its CAS: maybe another JVM's newer lock or tombstone. Putting back what
