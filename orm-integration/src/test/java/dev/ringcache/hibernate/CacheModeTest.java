@@ -22,6 +22,7 @@ import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.hibernate.Cache;
 import org.hibernate.CacheMode;
+import org.hibernate.KeyType;
 import org.hibernate.Session;
 import org.hibernate.Transaction;
 import org.hibernate.cache.spi.access.AccessType;
@@ -671,7 +672,7 @@ class CacheModeTest {
   private @Nullable Long idByCode(AccessType access, CacheMode mode,
       Class<? extends Named> type, String code) {
     return inTx(access, mode, s -> {
-      Named row = s.bySimpleNaturalId(type).load(code);
+      Named row = s.find(type, code, KeyType.NATURAL);
       return row == null ? null : row.getId();
     });
   }

@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.ToLongFunction;
 import org.hibernate.CacheMode;
+import org.hibernate.KeyType;
 import org.hibernate.Session;
 import org.hibernate.cache.spi.access.AccessType;
 import org.hibernate.stat.Statistics;
@@ -228,14 +229,14 @@ abstract class RaceScenarios {
     long id = freshRow(access, type, "v1");
     String oldCode = "code-" + id;
     String newCode = "new-" + id;
-    loadAroundWrite(access, type, s -> s.bySimpleNaturalId(type).load(oldCode).getName(),
+    loadAroundWrite(access, type, s -> s.find(type, oldCode, KeyType.NATURAL).getName(),
         () -> b(access).inTx(s -> {
           s.find(type, id).setCode(newCode);
           return null;
         }));
     for (Orm orm : List.of(a(access), b(access), a(access), b(access))) {
-      Named byOld = orm.inTx(s -> s.bySimpleNaturalId(type).load(oldCode));
-      Named byNew = orm.inTx(s -> s.bySimpleNaturalId(type).load(newCode));
+      Named byOld = orm.inTx(s -> s.find(type, oldCode, KeyType.NATURAL));
+      Named byNew = orm.inTx(s -> s.find(type, newCode, KeyType.NATURAL));
       assertThat(byOld).as("the old natural id").isNull();
       assertThat(byNew).as("the new natural id").isNotNull();
       assertThat(byNew.getId()).isEqualTo(id);
@@ -363,7 +364,7 @@ abstract class RaceScenarios {
       Thread.onSpinWait();
     }
     for (Orm orm : List.of(a(access), b(access))) {
-      orm.inTx(s -> s.bySimpleNaturalId(type).load("none-" + id));
+      orm.inTx(s -> s.find(type, "none-" + id, KeyType.NATURAL));
     }
     Pause atRow = new Pause();
     Future<String> loader = pool.submit(() -> {
@@ -381,7 +382,7 @@ abstract class RaceScenarios {
     }
     assertThat(loader.get(30, TimeUnit.SECONDS)).isEqualTo(oldCode);
     for (Orm orm : List.of(a(access), b(access), a(access), b(access))) {
-      Named byOld = orm.inTx(s -> s.bySimpleNaturalId(type).load(oldCode));
+      Named byOld = orm.inTx(s -> s.find(type, oldCode, KeyType.NATURAL));
       assertThat(byOld).as("the old natural id after the change").isNull();
     }
   }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ringcache.hibernate.model.Item;
 import java.util.Map;
 import java.util.UUID;
+import org.hibernate.KeyType;
 import org.hibernate.cache.spi.access.AccessType;
 import org.junit.jupiter.api.Test;
 
@@ -36,7 +37,7 @@ class RegionFactorySmokeTest {
       assertThat(tags).isEqualTo(1);
       int tagsAgain = orm.inTx(s -> s.find(Item.class, 1L).getTags().size());
       assertThat(tagsAgain).isEqualTo(1);
-      String byCode = orm.inTx(s -> s.bySimpleNaturalId(Item.class).load("c1").getName());
+      String byCode = orm.inTx(s -> s.find(Item.class, "c1", KeyType.NATURAL).getName());
       assertThat(byCode).isEqualTo("second");
     }
   }
