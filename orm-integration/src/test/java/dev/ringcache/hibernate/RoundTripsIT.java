@@ -2,6 +2,7 @@ package dev.ringcache.hibernate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ringcache.api.testing.RoundTripProxy;
 import dev.ringcache.api.testing.TestServer;
 import dev.ringcache.api.testing.TestServers;
 import dev.ringcache.hibernate.model.Plain;
@@ -117,8 +118,8 @@ class RoundTripsIT {
   @Test
   void redis_aCommitThatUpdatedTenEntities_costs2RoundTrips() throws Exception {
     try (TestServer server = TestServers.redis().start();
-        TurnCountingProxy proxy = new TurnCountingProxy(server.host(), server.port());
-        Orm orm = orm("redis://" + server.host() + ":" + proxy.port())) {
+        RoundTripProxy proxy = RoundTripProxy.inFrontOf(server);
+        Orm orm = orm("redis://" + proxy.address())) {
       assertThat(commitOfTenUpdates(orm, proxy)).isEqualTo(2);
       for (long id = 1; id <= 10; id++) {
         long key = id;
@@ -138,9 +139,9 @@ class RoundTripsIT {
   @Test
   void redis_aCommitWithTheQueryCacheOn_sendsItsUnlocksInOneBatch() throws Exception {
     try (TestServer server = TestServers.redis().start();
-        TurnCountingProxy proxy = new TurnCountingProxy(server.host(), server.port());
+        RoundTripProxy proxy = RoundTripProxy.inFrontOf(server);
         Orm orm = Orm.start(new Orm.Setup("jdbc:h2:mem:trips-" + UUID.randomUUID()
-            + ";DB_CLOSE_DELAY=-1", "redis://" + server.host() + ":" + proxy.port(),
+            + ";DB_CLOSE_DELAY=-1", "redis://" + proxy.address(),
             "trips-" + UUID.randomUUID(), AccessType.READ_WRITE,
             Map.of(RingCacheSettings.GENERATION_CHECK_INTERVAL, "10s",
                 "hibernate.cache.use_query_cache", "true")), true)) {
@@ -153,7 +154,7 @@ class RoundTripsIT {
   }
 
   /** The round trips of the commit of a transaction that updated ten cached entities. */
-  private static long commitOfTenUpdates(Orm orm, TurnCountingProxy proxy) {
+  private static long commitOfTenUpdates(Orm orm, RoundTripProxy proxy) {
     orm.inTx(s -> {
       for (long id = 1; id <= 10; id++) {
         s.persist(new Plain(id, "v1"));
@@ -165,9 +166,9 @@ class RoundTripsIT {
       for (long id = 1; id <= 10; id++) {
         session.find(Plain.class, id).setName("v2");
       }
-      long before = proxy.turns();
+      long before = proxy.roundTrips();
       tx.commit();
-      long trips = proxy.turns() - before;
+      long trips = proxy.roundTrips() - before;
       orm.factory.getStatistics().clear();
       return trips;
     }

@@ -14,6 +14,7 @@ import dev.ringcache.api.Unlock;
 import dev.ringcache.api.UnlockOutcome;
 import dev.ringcache.api.spi.CacheNode;
 import dev.ringcache.api.spi.CacheNodeContract;
+import dev.ringcache.api.testing.RoundTripProxy;
 import dev.ringcache.api.testing.TestServer;
 import dev.ringcache.api.testing.TestServerGroup;
 import dev.ringcache.api.testing.TestServers;
@@ -112,8 +113,9 @@ class RedisNodeIT extends CacheNodeContract {
 
   @Test
   void lockAllAndUnlockAll_areOneRoundTrip_ofTheEvalshaEachKeysStepWouldSend() {
-    try (RoundTripCounter counter = RoundTripCounter.inFrontOf(server)) {
-      CacheNode proxied = new RedisNodeProvider().open(NodeUri.parse(counter.uri()));
+    try (RoundTripProxy counter = RoundTripProxy.inFrontOf(server)) {
+      CacheNode proxied =
+          new RedisNodeProvider().open(NodeUri.parse("redis://" + counter.address()));
       try {
         List<byte[]> keys = new ArrayList<>();
         List<Unlock> unlocks = new ArrayList<>();

@@ -68,8 +68,9 @@ final class BenchServers implements AutoCloseable {
   }
 
   /**
-   * The same servers reached at other addresses ({@code host:port}, e.g. a {@link RoundTripProxy};
-   * null keeps the server's own): a view that owns and stops nothing.
+   * The same servers reached at other addresses ({@code host:port}, e.g. a
+   * {@link dev.ringcache.api.testing.RoundTripProxy}; null keeps the server's own): a view that
+   * owns and stops nothing.
    */
   BenchServers through(@Nullable String redisHostPort, @Nullable String memcachedHostPort) {
     return new BenchServers(redisHostPort != null ? parse(REDIS, redisHostPort) : redis,

@@ -1,5 +1,6 @@
 package dev.ringcache.bench.hibernate;
 
+import dev.ringcache.api.testing.RoundTripProxy;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -50,9 +51,9 @@ final class CommandCounts {
         // The provider reaches its server through a proxy that counts round trips; the counters
         // talk to the server itself.
         try (RoundTripProxy redisTrips =
-                provider.usesRedis() ? new RoundTripProxy(servers.redisAddress()) : null;
-            RoundTripProxy memcachedTrips =
-                provider.usesMemcached() ? new RoundTripProxy(servers.memcachedAddress()) : null;
+                provider.usesRedis() ? RoundTripProxy.inFrontOf(servers.redisAddress()) : null;
+            RoundTripProxy memcachedTrips = provider.usesMemcached()
+                ? RoundTripProxy.inFrontOf(servers.memcachedAddress()) : null;
             Library library = Library.open(provider, servers.through(
                 redisTrips != null ? redisTrips.address() : null,
                 memcachedTrips != null ? memcachedTrips.address() : null),
@@ -92,9 +93,9 @@ final class CommandCounts {
       long tripsBefore = postgres.count();
       RedisMonitor.Tally redisBefore = redis != null ? redis.mark() : null;
       long memcachedBefore = memcached != null ? memcachedCommands(memcached) : 0;
-      long cacheTripsBefore = cacheTrips != null ? cacheTrips.trips() : 0;
+      long cacheTripsBefore = cacheTrips != null ? cacheTrips.roundTrips() : 0;
       operation.run(library, i);
-      cacheRoundTrips += cacheTrips != null ? cacheTrips.trips() - cacheTripsBefore : 0;
+      cacheRoundTrips += cacheTrips != null ? cacheTrips.roundTrips() - cacheTripsBefore : 0;
       memcachedCommands += memcached != null ? memcachedCommands(memcached) - memcachedBefore : 0;
       if (redis != null && redisBefore != null) {
         RedisMonitor.Tally redisAfter = redis.mark();
