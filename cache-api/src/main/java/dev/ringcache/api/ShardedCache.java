@@ -77,7 +77,6 @@ public final class ShardedCache implements AutoCloseable {
   private final ExecutorService batches;
   private final ScheduledExecutorService prober;
   private final Object membership = new Object();
-  private final RecentPuts recentPuts = new RecentPuts(RecentPuts.WINDOW_NANOS);
   private volatile ConsistentHashRing<NodeGuard> ring;
   private volatile boolean closed;
 
@@ -201,7 +200,6 @@ public final class ShardedCache implements AutoCloseable {
     long ttlMillis = ttlMillis(ttl);
     NodeGuard guard = guardFor(key);
     String region = regionOf(key);
-    recentPuts.forget(key);
     if (!guard.admits(CacheOperation.PUT, region)) {
       return;
     }
@@ -218,7 +216,6 @@ public final class ShardedCache implements AutoCloseable {
   public boolean delete(byte[] key) {
     NodeGuard guard = guardFor(key);
     String region = regionOf(key);
-    recentPuts.forget(key);
     if (!guard.admits(CacheOperation.DELETE, region)) {
       return false;
     }
@@ -270,7 +267,6 @@ public final class ShardedCache implements AutoCloseable {
       Objects.requireNonNull(values.get(i), "values[" + i + "]");
     }
     long ttlMillis = ttlMillis(ttl);
-    keys.forEach(recentPuts::forget);
     perNode(keys, false, (guard, indexes) -> {
       String region = regionOf(keys, indexes);
       if (!guard.admits(CacheOperation.PUT_ALL, region)) {
@@ -341,10 +337,7 @@ public final class ShardedCache implements AutoCloseable {
 
   /**
    * Puts a loaded value, with the lease a miss granted or without one (see DESIGN.md §4); {@link
-   * PutOutcome#SKIPPED} when the node cannot take it. A put without a lease that repeats, within
-   * a second, one of the same key, bytes and version that stored its value or found a value
-   * there is not sent again, unless this cache changed the key since: {@link
-   * PutOutcome#REJECTED_PRESENT} (see {@link RecentPuts}).
+   * PutOutcome#SKIPPED} when the node cannot take it.
    */
   public PutOutcome putFromLoad(byte[] key, byte[] value, long version,
       @Nullable String leaseToken, boolean minimal, EntryTimes times) {
@@ -358,18 +351,9 @@ public final class ShardedCache implements AutoCloseable {
     if (!guard.admits(CacheOperation.PUT_FROM_LOAD, region)) {
       return PutOutcome.SKIPPED;
     }
-    if (leaseToken == null && recentPuts.answered(key, value, version)) {
-      return PutOutcome.REJECTED_PRESENT; // the same put, answered within the second: not sent
-    }
-    PutOutcome outcome = call(guard, CacheOperation.PUT_FROM_LOAD, region,
+    return call(guard, CacheOperation.PUT_FROM_LOAD, region,
         () -> guard.node().putFromLoad(storageKey(guard, key), frame(guard, key, value), version,
             leaseToken, minimal, times), PutOutcome.SKIPPED);
-    if (outcome == PutOutcome.STORED || outcome == PutOutcome.REJECTED_PRESENT) {
-      recentPuts.remember(key, value, version);
-    } else {
-      recentPuts.forget(key);
-    }
-    return outcome;
   }
 
   /**
@@ -381,7 +365,6 @@ public final class ShardedCache implements AutoCloseable {
     Objects.requireNonNull(times, "times");
     NodeGuard guard = guardFor(key);
     String region = regionOf(key);
-    recentPuts.forget(key);
     if (!guard.admits(CacheOperation.LOCK, region)) {
       return false;
     }
@@ -398,7 +381,6 @@ public final class ShardedCache implements AutoCloseable {
     Objects.requireNonNull(times, "times");
     NodeGuard guard = guardFor(key);
     String region = regionOf(key);
-    recentPuts.forget(key);
     if (!guard.admits(CacheOperation.UNLOCK, region)) {
       return UnlockOutcome.NOT_DELIVERED;
     }
@@ -421,7 +403,6 @@ public final class ShardedCache implements AutoCloseable {
     Objects.requireNonNull(times, "times");
     Boolean[] locked = new Boolean[keys.size()];
     Arrays.fill(locked, Boolean.FALSE);
-    keys.forEach(recentPuts::forget);
     perNode(keys, true, (guard, indexes) -> {
       String region = regionOf(keys, indexes);
       if (!guard.admits(CacheOperation.LOCK_ALL, region)) {
@@ -467,7 +448,6 @@ public final class ShardedCache implements AutoCloseable {
     CacheNode.checkUnlocks(keys, unlocks, times);
     UnlockOutcome[] outcomes = new UnlockOutcome[keys.size()];
     Arrays.fill(outcomes, UnlockOutcome.NOT_DELIVERED);
-    keys.forEach(recentPuts::forget);
     perNode(keys, true, (guard, indexes) -> {
       String region = regionOf(keys, indexes);
       if (!guard.admits(CacheOperation.UNLOCK_ALL, region)) {
@@ -499,7 +479,6 @@ public final class ShardedCache implements AutoCloseable {
     Objects.requireNonNull(times, "times");
     NodeGuard guard = guardFor(key);
     String region = regionOf(key);
-    recentPuts.forget(key);
     if (!guard.admits(CacheOperation.AFTER_INSERT, region)) {
       return InsertOutcome.SKIPPED;
     }
@@ -516,7 +495,6 @@ public final class ShardedCache implements AutoCloseable {
     Objects.requireNonNull(times, "times");
     NodeGuard guard = guardFor(key);
     String region = regionOf(key);
-    recentPuts.forget(key);
     if (!guard.admits(CacheOperation.EVICT, region)) {
       return EvictOutcome.NOT_DELIVERED;
     }
@@ -536,7 +514,6 @@ public final class ShardedCache implements AutoCloseable {
     Objects.requireNonNull(value, "value");
     NodeGuard guard = guardFor(key);
     String region = regionOf(key);
-    recentPuts.forget(key);
     if (!guard.admits(CacheOperation.DROP_VALUE, region)) {
       return false;
     }
