@@ -263,17 +263,29 @@ abstract class ProtocolAccess implements CachedDomainDataAccess {
    * A put from a load. Under CacheMode REFRESH a value already cached may be older than the row
    * (changed behind Hibernate's back): it is invalidated, and the loaded value put again, which
    * lands over the tombstone of its own version (a versioned row) or is cached by the next lease
-   * (an unversioned one). A concurrent writer's lock or tombstone refuses it, as any put.
+   * (an unversioned one). A concurrent writer's lock or tombstone refuses it, as any put. A put
+   * without a lease that this factory made within the last second, and that stored its value or
+   * found a value there, is not sent again ({@link RecentPuts}), except under REFRESH.
    */
   private boolean put(byte[] bytes, byte[] stored, long version, @Nullable String lease,
       boolean minimal, boolean refresh) {
     if (!ofCurrentGeneration(stored)) {
       return false;
     }
+    RecentPuts recent = region.factory().recentPuts();
+    long digest = RecentPuts.digest(stored);
+    if (lease == null && !refresh && recent.answered(bytes, digest, version)) {
+      return false; // the node would refuse it again
+    }
     PutOutcome put = cache.putFromLoad(bytes, stored, version, lease, minimal, times);
     if (put == PutOutcome.REJECTED_PRESENT && refresh) {
       cache.evict(bytes, times);
       put = cache.putFromLoad(bytes, stored, version, null, false, times);
+    }
+    if (put == PutOutcome.STORED || put == PutOutcome.REJECTED_PRESENT) {
+      recent.remember(bytes, digest, version);
+    } else {
+      recent.forget(bytes);
     }
     return put == PutOutcome.STORED;
   }
@@ -531,6 +543,7 @@ abstract class ProtocolAccess implements CachedDomainDataAccess {
   private void evictUnsafely(Object key) {
     byte[] bytes = ((RingKey) key).bytes();
     if (bytes != null) {
+      region.factory().recentPuts().forget(bytes);
       cache.evict(bytes, times);
     }
   }

@@ -50,7 +50,8 @@ public final class RingCacheRegionFactory implements RegionFactory {
 
   /** What exists between start and stop. */
   private record State(RingCacheOptions options, ShardedCache cache, CachedValues values,
-      SessionFactoryOptions settings, String lockIdPrefix, ClusterClock clock) {}
+      SessionFactoryOptions settings, String lockIdPrefix, ClusterClock clock,
+      RecentPuts recentPuts) {}
 
   /** Made by Hibernate. */
   public RingCacheRegionFactory() {}
@@ -77,7 +78,7 @@ public final class RingCacheRegionFactory implements RegionFactory {
       clock.draw(); // so that this JVM's first sessions do not all read as older than every table
     }
     state = new State(options, cache, new CachedValues(ValueCodec.builder().build()), settings,
-        prefix, clock);
+        prefix, clock, new RecentPuts(RecentPuts.WINDOW_NANOS));
     LOG.log(Level.INFO, "ringcache started: {0}", options);
   }
 
@@ -179,6 +180,11 @@ public final class RingCacheRegionFactory implements RegionFactory {
 
   CachedValues values() {
     return started().values();
+  }
+
+  /** The puts of loaded rows this factory made in the last second (see {@link RecentPuts}). */
+  RecentPuts recentPuts() {
+    return started().recentPuts();
   }
 
   /** The start of every lock id of this factory: random, so no two factories share one. */

@@ -2,6 +2,8 @@ package dev.ringcache.hibernate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ringcache.api.CacheOperation;
+import dev.ringcache.api.CacheStatistics;
 import dev.ringcache.api.testing.RoundTripProxy;
 import dev.ringcache.api.testing.TestServer;
 import dev.ringcache.api.testing.TestServers;
@@ -14,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
+import org.hibernate.CacheMode;
 import org.hibernate.Session;
 import org.hibernate.Transaction;
 import org.hibernate.cache.spi.access.AccessType;
@@ -151,6 +154,54 @@ class RoundTripsIT {
       assertThat(orm.factory.getStatistics().getSecondLevelCacheHitCount())
           .as("the committed value was written through").isEqualTo(1);
     }
+  }
+
+  /**
+   * Hibernate puts every row a query loads, though the cache holds most of them already: each
+   * such put is a round trip the node refuses. The same put again within a second is not sent
+   * ({@link RecentPuts}).
+   */
+  @Test
+  void redis_aQueryRunAgain_doesNotSendThePutsOfTheRowsItJustPut() {
+    CacheStatistics metrics = new CacheStatistics();
+    try (TestServer server = TestServers.redis().start()) {
+      Orm.Setup setup = new Orm.Setup("jdbc:h2:mem:trips-" + UUID.randomUUID()
+          + ";DB_CLOSE_DELAY=-1", server.uri(), "trips-" + UUID.randomUUID(),
+          AccessType.READ_WRITE, Map.of());
+      try (Orm writer = Orm.start(setup, true);
+          Orm reader = Orm.start(setup.with(RingCacheSettings.METRICS, metrics), false)) {
+        writer.inTx(s -> {
+          for (long id = 1; id <= 10; id++) {
+            s.persist(new Plain(id, "v1")); // cached by the writer's after-insert puts
+          }
+          return null;
+        });
+        reader.awaitSettledGenerations(); // before that, nothing is put without a lease
+        long sent = putsSent(metrics);
+        for (int run = 1; run <= 3; run++) {
+          int rows = reader.inTx(
+              s -> s.createQuery("from Plain", Plain.class).getResultList().size());
+          assertThat(rows).isEqualTo(10);
+          long now = putsSent(metrics);
+          assertThat(now - sent).as("puts sent by run %d", run).isEqualTo(run == 1 ? 10 : 0);
+          sent = now;
+        }
+        // CacheMode REFRESH replaces what is cached: its puts are always sent (each refused by
+        // the value there, then sent again over its tombstone).
+        reader.inTx(s -> {
+          s.setCacheMode(CacheMode.REFRESH);
+          return s.createQuery("from Plain", Plain.class).getResultList().size();
+        });
+        assertThat(putsSent(metrics) - sent).as("puts sent under REFRESH").isEqualTo(20);
+        reader.factory.getStatistics().clear();
+        reader.inTx(s -> s.find(Plain.class, 7L).getName());
+        assertThat(reader.factory.getStatistics().getSecondLevelCacheHitCount()).isEqualTo(1);
+      }
+    }
+  }
+
+  private static long putsSent(CacheStatistics metrics) {
+    return metrics.region(Plain.class.getName()).get(CacheOperation.PUT_FROM_LOAD).count();
   }
 
   /** The round trips of the commit of a transaction that updated ten cached entities. */
