@@ -190,6 +190,7 @@ abstract class ProtocolAccess implements CachedDomainDataAccess {
    * leave it, and it only reads as a miss until a read after that interval drops it.
    */
   private boolean dropOlderGeneration(byte[] bytes, byte[] stored, boolean wantLease) {
+    region.factory().recentPuts().forget(bytes); // a put it refused may be sent again now
     if (region.generation().settled()) {
       cache.dropValue(bytes, stored);
       return true; // if another step changed the key since, a lease may still be had
@@ -275,14 +276,15 @@ abstract class ProtocolAccess implements CachedDomainDataAccess {
     RecentPuts recent = region.factory().recentPuts();
     long digest = RecentPuts.digest(stored);
     if (lease == null && !refresh && recent.answered(bytes, digest, version)) {
-      return false; // the node would refuse it again
+      return false; // the node would refuse it again, unless the key changed since
     }
     PutOutcome put = cache.putFromLoad(bytes, stored, version, lease, minimal, times);
     if (put == PutOutcome.REJECTED_PRESENT && refresh) {
       cache.evict(bytes, times);
       put = cache.putFromLoad(bytes, stored, version, null, false, times);
     }
-    if (put == PutOutcome.STORED || put == PutOutcome.REJECTED_PRESENT) {
+    // A minimal put is refused by any value, even an older one that a later put would replace.
+    if (put == PutOutcome.STORED || (put == PutOutcome.REJECTED_PRESENT && !minimal)) {
       recent.remember(bytes, digest, version);
     } else {
       recent.forget(bytes);
@@ -501,6 +503,7 @@ abstract class ProtocolAccess implements CachedDomainDataAccess {
       return;
     }
     if (bytes != null) {
+      region.factory().recentPuts().forget(bytes);
       cache.evict(bytes, times);
     }
   }

@@ -6,16 +6,17 @@ import java.util.zip.CRC32C;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A factory's short memory of the puts of loaded rows it made without a lease that stored their
- * value or found a value there. Hibernate puts every row a query loads, though the cache holds
- * nearly all of them already: for {@link #WINDOW_NANOS} after such a put, the same put (key,
- * value and version) is not sent again, since the node would refuse it.
+ * A factory's short memory of the puts of loaded rows it made that stored their value or found a
+ * value there. Hibernate puts every row a query loads, though the cache holds nearly all of them
+ * already: for {@link #WINDOW_NANOS} after such a put, the same put (key, value and version)
+ * without a lease is not sent again, since the node would refuse it unless the key changed.
  *
  * <p>Not sending a put never breaks the entry protocol: a put that cannot be delivered is skipped
  * as well. A change to the key since the put (by another JVM, or this one's own write) can only
  * keep the same put from being sent until the window ends: a later fill, never an older value.
- * Only puts of rows loaded in a normal cache mode ask here; a put that must be sent, such as
- * CacheMode REFRESH's, does not.
+ * This factory's own invalidations of a key (evictions, removals, drops of an older generation's
+ * value) forget it. Puts with a lease, and puts that must be sent such as CacheMode REFRESH's,
+ * do not ask here.
  *
  * <p>A fixed number of slots, a key's slot chosen by its hash, each holding the key (shared, never
  * changed), a 64-bit digest of the value, the version and the time: a key that meets another in
@@ -62,7 +63,7 @@ final class RecentPuts {
     slots.set(slot(key), new Put(key, digest, version, System.nanoTime()));
   }
 
-  /** Forgets {@code key}: a put of it met something other than a value, or it was evicted. */
+  /** Forgets {@code key}: a put of it met something other than a value, or it was invalidated. */
   void forget(byte[] key) {
     int slot = slot(key);
     Put put = slots.get(slot);
