@@ -54,7 +54,8 @@ import org.jspecify.annotations.Nullable;
  *   <li>starts the workload's session factories over one fresh H2 in-memory database, each with
  *       its own service registry and so its own region factory, and creates the hot rows;
  *   <li>runs factories × threads workers for the workload's duration. Each operation is a read (a
- *       {@code find} in a new session and transaction) or a write (a {@code find}, then a new
+ *       {@code find} in a new session and transaction, or in one read of four a query for the
+ *       row, whose load Hibernate puts without a lease) or a write (a {@code find}, then a new
  *       globally unique value, {@code w<sf>-<thread>-<seq>}, flushed, then committed or rolled
  *       back), recorded with invoke and complete stamps from one {@link AtomicLong};
  *   <li>checks the history with the {@link RegisterChecker}, then reads every row from every
@@ -290,6 +291,7 @@ final class HistoryChecker {
     }
 
     private void read(long id) {
+      boolean byQuery = random.nextInt(4) == 0;
       long invoke = clock.incrementAndGet();
       String value;
       String tags = null;
@@ -297,7 +299,7 @@ final class HistoryChecker {
       try (Session session = sessions.openSession()) {
         Transaction tx = session.beginTransaction();
         try {
-          Checked row = session.find(workload.entity(), id);
+          Checked row = byQuery ? queryRow(session, id) : session.find(workload.entity(), id);
           value = row == null ? null : row.getValue();
           if (row != null && workload.collections()) {
             tags = tagsValue(row.getTags());
@@ -315,6 +317,13 @@ final class HistoryChecker {
       if (workload.collections()) {
         reads.add(new Read(tagsRegister(id), tags, invoke, complete, factory, thread));
       }
+    }
+
+    /** The row, read by a query: Hibernate puts what it loads without a lease. */
+    private @Nullable Checked queryRow(Session session, long id) {
+      return session.createSelectionQuery(
+          "from " + workload.entity().getSimpleName() + " r where r.id = :id", workload.entity())
+          .setParameter("id", id).getSingleResultOrNull();
     }
 
     private void write(long id, boolean rollBack) {
