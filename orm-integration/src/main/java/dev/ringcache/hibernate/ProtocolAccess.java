@@ -503,8 +503,7 @@ abstract class ProtocolAccess implements CachedDomainDataAccess {
       return;
     }
     if (bytes != null) {
-      region.factory().recentPuts().forget(bytes);
-      cache.evict(bytes, times);
+      invalidate(bytes);
     }
   }
 
@@ -543,11 +542,16 @@ abstract class ProtocolAccess implements CachedDomainDataAccess {
     }, null);
   }
 
+  /** Evicts a key, and forgets this factory's recent puts of it so that its next put is sent. */
+  private void invalidate(byte[] bytes) {
+    region.factory().recentPuts().forget(bytes);
+    cache.evict(bytes, times);
+  }
+
   private void evictUnsafely(Object key) {
     byte[] bytes = ((RingKey) key).bytes();
     if (bytes != null) {
-      region.factory().recentPuts().forget(bytes);
-      cache.evict(bytes, times);
+      invalidate(bytes);
     }
   }
 
